@@ -49,8 +49,8 @@ struct Error {
     std::string message;  // detail beyond code.message(); may be empty
 
     Error() = default;
-    Error(std::error_code c, std::string m = {}) : code(c), message(std::move(m)) {}
-    Error(errc c, std::string m = {}) : code(make_error_code(c)), message(std::move(m)) {}
+    explicit Error(std::error_code c, std::string m = {}) : code(c), message(std::move(m)) {}
+    explicit Error(errc c, std::string m = {}) : code(make_error_code(c)), message(std::move(m)) {}
 
     [[nodiscard]] explicit operator bool() const noexcept { return static_cast<bool>(code); }
 

@@ -1,0 +1,139 @@
+// goflow-studio: the Qt Quick application. Qt Charts' QML types need a QApplication.
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QQuickStyle>
+#include <QTimer>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <cstdio>
+
+#include "scenario_catalog.h"
+
+Q_IMPORT_QML_PLUGIN(Goflow_StudioPlugin)
+
+namespace {
+
+struct Options {
+    QString scenario;
+    QString scenarioDirectory;
+    bool run = false;
+    QString speed;
+    QString screenshot;
+    double quitAfterSeconds = -1;
+};
+
+// Parses the command line; exits with status 2 and a message on invalid input.
+Options parseOptions(const QApplication& app) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "goflow Studio: simulate rate limiters and worker pools under load and watch them."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption scenario(QStringLiteral("scenario"),
+                                      QStringLiteral("Open scenario <file> (default: api-burst.json)."),
+                                      QStringLiteral("file"));
+    const QCommandLineOption directory(QStringLiteral("scenario-dir"),
+                                       QStringLiteral("List the scenarios in <dir>."),
+                                       QStringLiteral("dir"));
+    const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Start the run at once."));
+    const QCommandLineOption speed(QStringLiteral("speed"),
+                                   QStringLiteral("Replay speed: realtime, 10x or max."),
+                                   QStringLiteral("speed"), QStringLiteral("realtime"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Save the window as PNG <path> before quitting."),
+                                        QStringLiteral("path"));
+    const QCommandLineOption quitAfter(QStringLiteral("quit-after"),
+                                       QStringLiteral("Quit after <seconds> of wall time."),
+                                       QStringLiteral("seconds"));
+    parser.addOptions({scenario, directory, run, speed, screenshot, quitAfter});
+    parser.process(app);
+
+    Options options;
+    options.scenarioDirectory = parser.isSet(directory) ? parser.value(directory)
+                                                        : goflow::app::defaultScenarioDirectory();
+    options.scenario = parser.isSet(scenario)
+                           ? QFileInfo(parser.value(scenario)).absoluteFilePath()
+                           : goflow::app::defaultScenarioPath(options.scenarioDirectory);
+    if (parser.isSet(scenario) && !parser.isSet(directory)) {
+        options.scenarioDirectory = QFileInfo(options.scenario).absolutePath();
+    }
+    options.run = parser.isSet(run);
+    options.speed = parser.value(speed);
+    if (options.speed != QLatin1String("realtime") && options.speed != QLatin1String("10x") &&
+        options.speed != QLatin1String("max")) {
+        std::fprintf(stderr, "goflow-studio: --speed must be realtime, 10x or max, got \"%s\"\n",
+                     qPrintable(options.speed));
+        std::exit(2);
+    }
+    options.screenshot = parser.value(screenshot);
+    if (parser.isSet(quitAfter)) {
+        bool ok = false;
+        options.quitAfterSeconds = parser.value(quitAfter).toDouble(&ok);
+        if (!ok || options.quitAfterSeconds < 0) {
+            std::fprintf(stderr, "goflow-studio: --quit-after must be a non-negative number of "
+                                 "seconds, got \"%s\"\n",
+                         qPrintable(parser.value(quitAfter)));
+            std::exit(2);
+        }
+    }
+    if (!options.screenshot.isEmpty() && options.quitAfterSeconds < 0) {
+        std::fprintf(stderr, "goflow-studio: --screenshot needs --quit-after\n");
+        std::exit(2);
+    }
+    return options;
+}
+
+void scheduleQuit(QQmlApplicationEngine& engine, const Options& options) {
+    const auto ms = static_cast<int>(options.quitAfterSeconds * 1000);
+    QTimer::singleShot(ms, &engine, [&engine, options] {
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().value(0));
+        if (!options.screenshot.isEmpty() && window != nullptr) {
+            const QImage image = window->grabWindow();
+            if (image.isNull() || !image.save(options.screenshot)) {
+                std::fprintf(stderr, "goflow-studio: cannot save screenshot to %s\n",
+                             qPrintable(options.screenshot));
+                QCoreApplication::exit(3);
+                return;
+            }
+        }
+        QCoreApplication::quit();
+    });
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("goflow Studio"));
+    QApplication::setOrganizationName(QStringLiteral("goflow"));
+    QApplication::setApplicationVersion(QStringLiteral(GOFLOW_VERSION));
+    if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE")) {
+        QQuickStyle::setStyle(QStringLiteral("Fusion"));
+    }
+    const Options options = parseOptions(app);
+
+    QQmlApplicationEngine engine;
+    engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+    engine.setInitialProperties({
+        {QStringLiteral("scenarioDirectory"), options.scenarioDirectory},
+        {QStringLiteral("initialScenario"), options.scenario},
+        {QStringLiteral("autoRun"), options.run},
+        {QStringLiteral("initialSpeed"), options.speed},
+    });
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreationFailed, &app,
+        [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+    engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
+    if (engine.rootObjects().isEmpty()) {
+        return 1;
+    }
+    if (options.quitAfterSeconds >= 0) {
+        scheduleQuit(engine, options);
+    }
+    return QApplication::exec();
+}

@@ -1,0 +1,90 @@
+import QtQuick
+import QtCharts
+import Goflow.Studio
+
+// A line chart of one metric against a horizontal reference line (burst, capacity).
+// refresh() swaps in the current points; the page decides when to call it.
+ChartView {
+    id: chart
+
+    required property ChartFeeder feeder
+    required property int dataMetric
+    required property int referenceMetric
+    property string dataName
+    property string referenceName
+    property string valueTitle
+    property color dataColor: Theme.tokens
+    property string emptyText
+
+    // Returns 1, 2 or 5 times a power of ten, so that `span` shows about five ticks.
+    function niceStep(span) {
+        const raw = Math.max(span, 1e-9) / 5;
+        const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+        const fraction = raw / magnitude;
+        return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude;
+    }
+
+    function refresh() {
+        axisX.max = feeder.timeSpan();
+        axisY.max = feeder.upperBound(dataMetric);
+        axisX.tickInterval = niceStep(axisX.max);
+        axisY.tickInterval = niceStep(axisY.max);
+        feeder.update(dataSeries, dataMetric);
+        feeder.update(referenceSeries, referenceMetric);
+    }
+
+    antialiasing: true
+    legend.alignment: Qt.AlignTop
+    backgroundRoundness: Theme.radius
+    margins.top: 4
+    margins.bottom: 4
+    margins.left: 4
+    margins.right: 4
+
+    ValueAxis {
+        id: axisX
+        min: 0
+        max: 1
+        titleText: qsTr("time (s)")
+        labelFormat: "%.0f"
+        tickType: ValueAxis.TicksDynamic
+        tickAnchor: 0
+        tickInterval: 5
+    }
+    ValueAxis {
+        id: axisY
+        min: 0
+        max: 1
+        titleText: chart.valueTitle
+        labelFormat: "%.0f"
+        tickType: ValueAxis.TicksDynamic
+        tickAnchor: 0
+        tickInterval: 1
+    }
+    LineSeries {
+        id: dataSeries
+        objectName: chart.objectName + "Data"
+        name: chart.dataName
+        axisX: axisX
+        axisY: axisY
+        color: chart.dataColor
+        width: 2
+    }
+    LineSeries {
+        id: referenceSeries
+        objectName: chart.objectName + "Reference"
+        name: chart.referenceName
+        axisX: axisX
+        axisY: axisY
+        color: Theme.reference
+        width: 1.5
+        style: Qt.DashLine
+    }
+    Text {
+        anchors.centerIn: parent
+        visible: chart.emptyText.length > 0
+        text: chart.emptyText
+        color: Theme.mutedText
+        font.pixelSize: Theme.fontSize
+    }
+}
