@@ -15,6 +15,8 @@ ChartView {
     property string valueTitle
     property color dataColor: Theme.tokens
     property string emptyText
+    readonly property alias dataSeries: dataSeries
+    readonly property alias referenceSeries: referenceSeries
 
     // Returns 1, 2 or 5 times a power of ten, so that `span` shows about five ticks.
     function niceStep(span) {
@@ -63,7 +65,6 @@ ChartView {
     }
     LineSeries {
         id: dataSeries
-        objectName: chart.objectName + "Data"
         name: chart.dataName
         axisX: axisX
         axisY: axisY
@@ -72,7 +73,6 @@ ChartView {
     }
     LineSeries {
         id: referenceSeries
-        objectName: chart.objectName + "Reference"
         name: chart.referenceName
         axisX: axisX
         axisY: axisY
