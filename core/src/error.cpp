@@ -27,6 +27,7 @@ public:
             case errc::not_acquired: return "release without a matching acquire";
             case errc::discarded: return "discarded by forced shutdown";
             case errc::io_error: return "I/O error";
+            case errc::exceeds_limit: return "request exceeds the concurrency limit";
         }
         return "unknown goflow error " + std::to_string(value);
     }

@@ -3,11 +3,29 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
+#include <utility>
 
 namespace goflow {
 namespace {
 
 constexpr double kNanosPerSecond = 1e9;
+
+void require_count(std::int64_t n, const char* function) {
+    if (n < 0) {
+        throw std::invalid_argument(std::string(function) + ": n must be non-negative, got " +
+                                    std::to_string(n));
+    }
+}
+
+void require_rate(double rate) {
+    require_option(!std::isnan(rate) && rate >= 0, "rate", "a non-negative number or unlimited",
+                   rate);
+}
+
+void require_burst(std::int64_t burst) {
+    require_option(burst >= 0, "burst", "non-negative", static_cast<double>(burst));
+}
 
 }  // namespace
 
@@ -21,9 +39,8 @@ TokenBucket::TokenBucket(TokenBucketOptions options)
     : clock_(options.clock ? std::move(options.clock) : system_clock()),
       rate_(options.rate),
       burst_(options.burst) {
-    require_option(!std::isnan(rate_) && rate_ >= 0, "rate", "a non-negative number or unlimited",
-                   rate_);
-    require_option(burst_ >= 0, "burst", "non-negative", static_cast<double>(burst_));
+    require_rate(rate_);
+    require_burst(burst_);
     tokens_ = options.initial_tokens.value_or(static_cast<double>(burst_));
     require_option(!std::isnan(tokens_) && tokens_ >= 0 && tokens_ <= static_cast<double>(burst_),
                    "initial_tokens", "between 0 and the burst", tokens_);
@@ -31,10 +48,16 @@ TokenBucket::TokenBucket(TokenBucketOptions options)
     last_event_ = last_;
 }
 
+// ---- Arithmetic (callers hold mutex_) ----
+
 double TokenBucket::tokens_at_locked(TimePoint t) const {
+    if (rate_ == unlimited) {
+        return static_cast<double>(burst_);
+    }
     if (t <= last_ || rate_ == 0) {
         return tokens_;
     }
+    // The product may overflow to infinity for huge rates or gaps; the cap still applies.
     const double elapsed_ns = static_cast<double>((t - last_).count());
     return std::min(static_cast<double>(burst_), tokens_ + elapsed_ns * rate_ / kNanosPerSecond);
 }
@@ -48,7 +71,7 @@ double TokenBucket::advance_locked(TimePoint t) {
 }
 
 Duration TokenBucket::duration_for_locked(double tokens) const {
-    if (tokens <= 0) {
+    if (tokens <= 0 || rate_ == unlimited) {
         return Duration::zero();
     }
     if (rate_ == 0) {
@@ -62,15 +85,68 @@ Duration TokenBucket::duration_for_locked(double tokens) const {
     return Duration(static_cast<Duration::rep>(ns));
 }
 
+Result<TimePoint> TokenBucket::reserve_locked(TimePoint t, std::int64_t n, TimePoint latest) {
+    const TimePoint now = std::max(t, last_);
+    if (rate_ == unlimited) {
+        return now;
+    }
+    if (n > burst_) {
+        ++rejected_;
+        return Error(errc::exceeds_burst,
+                     "requested " + std::to_string(n) + " tokens, burst is " + std::to_string(burst_));
+    }
+    const double available = advance_locked(now);
+    const Duration delay = duration_for_locked(static_cast<double>(n) - available);
+    if (delay == Duration::max() || delay >= kNoDeadline - now) {
+        ++rejected_;
+        if (latest != kNoDeadline) {
+            return Error(errc::deadline_exceeded, "tokens would never become available");
+        }
+        return Error(errc::rate_limited, "tokens would never become available at rate " +
+                                             std::to_string(rate_));
+    }
+    const TimePoint act_at = now + delay;
+    if (act_at > latest) {
+        ++rejected_;
+        return Error(errc::deadline_exceeded, "tokens would be available after the deadline");
+    }
+    tokens_ -= static_cast<double>(n);
+    last_event_ = std::max(last_event_, act_at);
+    return act_at;
+}
+
+double TokenBucket::cancel_reservation_locked(std::int64_t n, TimePoint act_at, TimePoint now) {
+    if (act_at <= now || rate_ == unlimited) {
+        return 0;
+    }
+    // Tokens reserved after this one were counted against the deficit this reservation left,
+    // so only the part not covered by those later reservations can be handed back.
+    const double claimed_later =
+        static_cast<double>((last_event_ - act_at).count()) * rate_ / kNanosPerSecond;
+    const double restore = static_cast<double>(n) - claimed_later;
+    if (restore <= 0) {
+        return 0;
+    }
+    advance_locked(now);
+    const double before = tokens_;
+    tokens_ = std::min(static_cast<double>(burst_), tokens_ + restore);
+    if (act_at == last_event_) {
+        const Duration own_share = duration_for_locked(static_cast<double>(n));
+        if (own_share <= act_at - now) {
+            last_event_ = act_at - own_share;
+        }
+    }
+    return tokens_ - before;
+}
+
+// ---- Admission ----
+
 bool TokenBucket::allow(std::int64_t n) {
     return allow_at(clock_->now(), n);
 }
 
 bool TokenBucket::allow_at(TimePoint t, std::int64_t n) {
-    if (n < 0) {
-        throw std::invalid_argument("TokenBucket::allow: n must be non-negative, got " +
-                                    std::to_string(n));
-    }
+    require_count(n, "TokenBucket::allow");
     std::lock_guard guard(mutex_);
     if (rate_ == unlimited) {
         ++admitted_;
@@ -87,40 +163,24 @@ bool TokenBucket::allow_at(TimePoint t, std::int64_t n) {
 }
 
 Result<void> TokenBucket::wait(std::int64_t n, const Context& ctx) {
-    if (n < 0) {
-        throw std::invalid_argument("TokenBucket::wait: n must be non-negative, got " +
-                                    std::to_string(n));
-    }
+    require_count(n, "TokenBucket::wait");
     TimePoint act_at;
     {
         std::lock_guard guard(mutex_);
-        if (rate_ == unlimited) {
-            ++admitted_;
-            return {};
-        }
-        if (n > burst_) {
-            ++rejected_;
-            return Error(errc::exceeds_burst, "requested " + std::to_string(n) +
-                                                  " tokens, burst is " + std::to_string(burst_));
-        }
         const TimePoint now = clock_->now();
         if (std::error_code ec = ctx.error(now)) {
             ++rejected_;
             return Error(ec);
         }
-        const double available = advance_locked(now);
-        const Duration delay = duration_for_locked(static_cast<double>(n) - available);
-        act_at = delay >= kNoDeadline - now ? kNoDeadline : now + delay;
-        if (act_at > ctx.deadline()) {
-            ++rejected_;
-            return Error(errc::deadline_exceeded, "tokens would be available after the deadline");
+        Result<TimePoint> reserved = reserve_locked(now, n, ctx.deadline());
+        if (!reserved) {
+            return reserved.error();
         }
-        tokens_ -= static_cast<double>(n);
-        if (delay == Duration::zero()) {
+        act_at = *reserved;
+        if (act_at <= now) {
             ++admitted_;
             return {};
         }
-        last_event_ = std::max(last_event_, act_at);
     }
 
     const std::error_code ec = sleep_until(*clock_, ctx, act_at);
@@ -129,32 +189,56 @@ Result<void> TokenBucket::wait(std::int64_t n, const Context& ctx) {
         ++admitted_;
         return {};
     }
-    cancel_reservation_locked(n, act_at, clock_->now());
+    cancel_reservation_locked(n, act_at, std::max(clock_->now(), last_));
     ++rejected_;
     return Error(ec);
 }
 
-void TokenBucket::cancel_reservation_locked(std::int64_t n, TimePoint act_at, TimePoint now) {
-    if (act_at <= now) {
-        return;
-    }
-    // Tokens reserved after this one were counted against the deficit this reservation left,
-    // so only the part not covered by those later reservations can be handed back.
-    const double claimed_later =
-        static_cast<double>((last_event_ - act_at).count()) * rate_ / kNanosPerSecond;
-    const double restore = static_cast<double>(n) - claimed_later;
-    if (restore <= 0) {
-        return;
-    }
-    advance_locked(now);
-    tokens_ = std::min(static_cast<double>(burst_), tokens_ + restore);
-    if (act_at == last_event_) {
-        const TimePoint previous = act_at - duration_for_locked(static_cast<double>(n));
-        if (previous >= now) {
-            last_event_ = previous;
-        }
-    }
+Result<TokenBucket::Reservation> TokenBucket::reserve(std::int64_t n) {
+    return reserve_at(clock_->now(), n);
 }
+
+Result<TokenBucket::Reservation> TokenBucket::reserve_at(TimePoint t, std::int64_t n) {
+    require_count(n, "TokenBucket::reserve");
+    std::lock_guard guard(mutex_);
+    Result<TimePoint> reserved = reserve_locked(t, n, kNoDeadline);
+    if (!reserved) {
+        return reserved.error();
+    }
+    ++admitted_;
+    return Reservation(this, n, *reserved);
+}
+
+// ---- Reconfiguration ----
+
+void TokenBucket::set_rate(double rate) {
+    set_rate_at(clock_->now(), rate);
+}
+
+void TokenBucket::set_rate_at(TimePoint t, double rate) {
+    require_rate(rate);
+    std::lock_guard guard(mutex_);
+    advance_locked(std::max(t, last_));
+    if (rate_ == unlimited) {
+        // An unlimited bucket is full by definition; it starts the new rate full.
+        tokens_ = static_cast<double>(burst_);
+    }
+    rate_ = rate;
+}
+
+void TokenBucket::set_burst(std::int64_t burst) {
+    set_burst_at(clock_->now(), burst);
+}
+
+void TokenBucket::set_burst_at(TimePoint t, std::int64_t burst) {
+    require_burst(burst);
+    std::lock_guard guard(mutex_);
+    advance_locked(std::max(t, last_));
+    burst_ = burst;
+    tokens_ = std::min(tokens_, static_cast<double>(burst_));
+}
+
+// ---- Readout ----
 
 double TokenBucket::tokens() const {
     return tokens_at(clock_->now());
@@ -162,13 +246,14 @@ double TokenBucket::tokens() const {
 
 double TokenBucket::tokens_at(TimePoint t) const {
     std::lock_guard guard(mutex_);
-    if (rate_ == unlimited) {
-        return static_cast<double>(burst_);
-    }
     return tokens_at_locked(t);
 }
 
 Duration TokenBucket::time_until(std::int64_t n) const {
+    return time_until_at(clock_->now(), n);
+}
+
+Duration TokenBucket::time_until_at(TimePoint t, std::int64_t n) const {
     std::lock_guard guard(mutex_);
     if (rate_ == unlimited) {
         return Duration::zero();
@@ -176,7 +261,7 @@ Duration TokenBucket::time_until(std::int64_t n) const {
     if (n > burst_) {
         return Duration::max();
     }
-    return duration_for_locked(static_cast<double>(n) - tokens_at_locked(clock_->now()));
+    return duration_for_locked(static_cast<double>(n) - tokens_at_locked(t));
 }
 
 double TokenBucket::rate() const {
@@ -191,9 +276,46 @@ std::int64_t TokenBucket::burst() const {
 
 TokenBucketSnapshot TokenBucket::snapshot() const {
     std::lock_guard guard(mutex_);
-    const double level = rate_ == unlimited ? static_cast<double>(burst_)
-                                            : tokens_at_locked(clock_->now());
-    return {level, rate_, burst_, admitted_, rejected_};
+    return {tokens_at_locked(clock_->now()), rate_, burst_, admitted_, rejected_};
+}
+
+// ---- Reservation ----
+
+TokenBucket::Reservation::Reservation(Reservation&& other) noexcept
+    : bucket_(std::exchange(other.bucket_, nullptr)),
+      tokens_(std::exchange(other.tokens_, 0)),
+      act_at_(other.act_at_),
+      active_(std::exchange(other.active_, false)) {}
+
+TokenBucket::Reservation& TokenBucket::Reservation::operator=(Reservation&& other) noexcept {
+    if (this != &other) {
+        bucket_ = std::exchange(other.bucket_, nullptr);
+        tokens_ = std::exchange(other.tokens_, 0);
+        act_at_ = other.act_at_;
+        active_ = std::exchange(other.active_, false);
+    }
+    return *this;
+}
+
+Duration TokenBucket::Reservation::delay_from(TimePoint t) const noexcept {
+    return act_at_ > t ? act_at_ - t : Duration::zero();
+}
+
+Duration TokenBucket::Reservation::delay() const {
+    return bucket_ == nullptr ? Duration::zero() : delay_from(bucket_->clock_->now());
+}
+
+double TokenBucket::Reservation::cancel() {
+    return bucket_ == nullptr ? 0 : cancel_at(bucket_->clock_->now());
+}
+
+double TokenBucket::Reservation::cancel_at(TimePoint t) {
+    if (!active_) {
+        return 0;
+    }
+    active_ = false;
+    std::lock_guard guard(bucket_->mutex_);
+    return bucket_->cancel_reservation_locked(tokens_, act_at_, std::max(t, bucket_->last_));
 }
 
 }  // namespace goflow

@@ -35,6 +35,7 @@ enum class errc {
     not_acquired,       // a release without a matching acquisition
     discarded,          // a queued task dropped by a forced shutdown
     io_error,           // a sink or source reported a failure
+    exceeds_limit,      // a request for more permits than a concurrency limit allows
 };
 
 // Returns the category that names goflow's codes ("goflow").

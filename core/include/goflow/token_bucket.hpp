@@ -2,19 +2,27 @@
 //
 // The bucket holds up to `burst` tokens and gains `rate` tokens per second. Each admission takes
 // n tokens. allow() answers at once; wait() blocks until the tokens are due or the context ends;
-// reserve() takes the tokens now and tells the caller how long to wait, so it can decide. Every
-// time-based call has an `_at(t, ...)` form that uses `t` instead of the clock, which is how the
-// simulator drives a bucket on virtual time; a time point earlier than one already seen never
-// adds tokens.
+// reserve() takes the tokens now and tells the caller how long to wait, so it can decide, and
+// its cancel() hands back what no later caller has claimed. Every time-based call has an
+// `_at(t, ...)` form that uses `t` instead of the clock, which is how the simulator drives a
+// bucket on virtual time. A time point earlier than the latest one passed to a call that changes
+// the bucket counts as that latest one: it never adds tokens and never dates an admission
+// earlier. Readouts (tokens_at, time_until_at) change nothing and may look at any time point.
 //
 // Tokens are kept as a double and refilled from integer nanosecond timestamps, so fractional
-// tokens carry over between calls and no elapsed time is dropped. A rate of `unlimited` admits
-// everything; a rate of 0 admits only what the bucket holds.
+// tokens carry over between calls and no elapsed time is dropped. Waits are rounded up to the
+// next nanosecond and saturate at Duration::max(), so a tiny rate such as 1e-12/s still limits.
+// A rate of `unlimited` admits everything regardless of the burst; a rate of 0 admits only what
+// the bucket holds. set_rate() and set_burst() keep the tokens earned so far (clamped to the new
+// burst) and apply the new values from that instant.
 //
 //     goflow::TokenBucket limiter({.rate = 100, .burst = 200});
 //     if (!limiter.allow()) return http_429();
+//     if (auto r = limiter.wait(5, ctx); !r) return r.error();  // deadline, canceled, burst
 //
-// Thread safety: every member may be called concurrently; a mutex guards the state.
+// Thread safety: every TokenBucket member may be called concurrently; one mutex guards the
+// state. A Reservation is a move-only handle owned by one caller; distinct reservations may be
+// used concurrently. The bucket must outlive its reservations.
 #pragma once
 
 #include <cstdint>
@@ -45,7 +53,7 @@ struct TokenBucketOptions {
 
 // A cheap copy of a bucket's state for dashboards and tests.
 struct TokenBucketSnapshot {
-    double tokens = 0;          // may be fractional, and negative while reservations wait
+    double tokens = 0;  // may be fractional, and negative while reservations wait
     double rate = 0;
     std::int64_t burst = 0;
     std::uint64_t admitted = 0;  // requests that got their tokens (allow, wait or reserve)
@@ -56,6 +64,43 @@ class TokenBucket {
 public:
     static constexpr double unlimited = std::numeric_limits<double>::infinity();
 
+    // Tokens taken ahead of time: the caller may act at time_to_act(). Obtained from reserve();
+    // a default-constructed or moved-from reservation is empty and cancels nothing.
+    class Reservation {
+    public:
+        Reservation() = default;
+        Reservation(Reservation&& other) noexcept;
+        Reservation& operator=(Reservation&& other) noexcept;
+        Reservation(const Reservation&) = delete;
+        Reservation& operator=(const Reservation&) = delete;
+        // Destruction does not cancel: the tokens stay taken.
+        ~Reservation() = default;
+
+        [[nodiscard]] std::int64_t tokens() const noexcept { return tokens_; }
+        // The time point at which the reserved tokens are due.
+        [[nodiscard]] TimePoint time_to_act() const noexcept { return act_at_; }
+        // Returns how long the caller must wait from `t` (or from the bucket's clock now);
+        // zero when the tokens are already due.
+        [[nodiscard]] Duration delay_from(TimePoint t) const noexcept;
+        [[nodiscard]] Duration delay() const;
+
+        // Hands back the reserved tokens that no later reservation has claimed and returns
+        // how many were handed back. Returns 0 without changing the bucket when the
+        // reservation is empty, was canceled already, or its time to act is at or before `t`.
+        double cancel();
+        double cancel_at(TimePoint t);
+
+    private:
+        friend class TokenBucket;
+        Reservation(TokenBucket* bucket, std::int64_t tokens, TimePoint act_at) noexcept
+            : bucket_(bucket), tokens_(tokens), act_at_(act_at), active_(true) {}
+
+        TokenBucket* bucket_ = nullptr;  // null when empty
+        std::int64_t tokens_ = 0;
+        TimePoint act_at_{};
+        bool active_ = false;  // false when empty, moved from or canceled
+    };
+
     // Throws std::invalid_argument naming the field when the rate is negative or NaN, the
     // burst is negative, or the initial token count is negative, NaN or above the burst.
     explicit TokenBucket(TokenBucketOptions options);
@@ -63,23 +108,45 @@ public:
     TokenBucket(const TokenBucket&) = delete;
     TokenBucket& operator=(const TokenBucket&) = delete;
 
-    // Takes n tokens if the bucket holds them now. Never blocks.
+    // Takes n tokens if the bucket holds them now. Never blocks. A request above the burst
+    // returns false and leaves the bucket untouched. Throws std::invalid_argument when n < 0.
     [[nodiscard]] bool allow(std::int64_t n = 1);
     [[nodiscard]] bool allow_at(TimePoint t, std::int64_t n = 1);
 
-    // Blocks until n tokens are due, then takes them. Fails at once with errc::exceeds_burst
-    // when n > burst, and with errc::deadline_exceeded when the tokens would come after the
-    // context's deadline; neither takes tokens. A wait canceled while blocked returns its
-    // tokens and fails with errc::canceled.
+    // Blocks until n tokens are due, then takes them. Fails at once, taking no tokens:
+    // errc::canceled when the context is already canceled; errc::exceeds_burst when n > burst;
+    // errc::deadline_exceeded when the tokens would come after the context's deadline; and
+    // errc::rate_limited when they would never come (a rate of 0, or a wait beyond
+    // Duration::max()) and the context has no deadline. A wait canceled while blocked hands
+    // back its tokens as Reservation::cancel() does and fails with errc::canceled. The wake-up
+    // time is fixed when the wait starts; a later set_rate() does not move it.
     Result<void> wait(std::int64_t n = 1, const Context& ctx = {});
 
+    // Takes n tokens now, possibly driving the level negative, and returns when they are due.
+    // Fails without taking tokens with errc::exceeds_burst when n > burst, and with
+    // errc::rate_limited when the tokens would never come. Never blocks.
+    [[nodiscard]] Result<Reservation> reserve(std::int64_t n = 1);
+    [[nodiscard]] Result<Reservation> reserve_at(TimePoint t, std::int64_t n = 1);
+
+    // Changes the rate from now (or `t`) on. Tokens earned at the old rate up to that instant
+    // are kept. Throws std::invalid_argument naming "rate" when it is negative or NaN.
+    void set_rate(double rate);
+    void set_rate_at(TimePoint t, double rate);
+
+    // Changes the burst from now (or `t`) on; the level is clamped to the new burst. Throws
+    // std::invalid_argument naming "burst" when it is negative.
+    void set_burst(std::int64_t burst);
+    void set_burst_at(TimePoint t, std::int64_t burst);
+
     // Returns the tokens in the bucket now; fractional, and negative while reservations wait.
+    // An unlimited bucket reports its burst.
     [[nodiscard]] double tokens() const;
     [[nodiscard]] double tokens_at(TimePoint t) const;
 
     // Returns how long until n tokens are available, assuming no other caller takes any.
-    // Duration::max() means never (rate 0, or n above the burst).
+    // Duration::max() means never (rate 0, a wait beyond Duration::max(), or n above the burst).
     [[nodiscard]] Duration time_until(std::int64_t n = 1) const;
+    [[nodiscard]] Duration time_until_at(TimePoint t, std::int64_t n = 1) const;
 
     [[nodiscard]] double rate() const;
     [[nodiscard]] std::int64_t burst() const;
@@ -93,18 +160,21 @@ private:
     double advance_locked(TimePoint t);
     // Converts a token deficit into a wait, saturating at Duration::max().
     Duration duration_for_locked(double tokens) const;
+    // Takes n tokens at `t` (or last_ if later) when they are due no later than `latest`, and
+    // returns when they are due. Counts the rejections; the caller counts the admission.
+    Result<TimePoint> reserve_locked(TimePoint t, std::int64_t n, TimePoint latest);
     // Hands back the part of a reservation of n tokens due at `act_at` that no later
-    // reservation has claimed.
-    void cancel_reservation_locked(std::int64_t n, TimePoint act_at, TimePoint now);
+    // reservation has claimed, and returns that part.
+    double cancel_reservation_locked(std::int64_t n, TimePoint act_at, TimePoint now);
 
     std::shared_ptr<const Clock> clock_;
 
     mutable std::mutex mutex_;
-    double rate_;            // guarded by mutex_
-    std::int64_t burst_;     // guarded by mutex_
-    double tokens_;          // guarded by mutex_; tokens at last_
-    TimePoint last_;         // guarded by mutex_; latest time point seen
-    TimePoint last_event_;   // guarded by mutex_; when the latest reservation's tokens are due
+    double rate_;                 // guarded by mutex_
+    std::int64_t burst_;          // guarded by mutex_
+    double tokens_;               // guarded by mutex_; tokens at last_
+    TimePoint last_;              // guarded by mutex_; latest time point seen
+    TimePoint last_event_;        // guarded by mutex_; when the latest reservation's tokens are due
     std::uint64_t admitted_ = 0;  // guarded by mutex_
     std::uint64_t rejected_ = 0;  // guarded by mutex_
 };
