@@ -192,7 +192,7 @@ ApplicationWindow {
                 referenceName: qsTr("burst")
                 valueTitle: qsTr("tokens")
                 dataColor: Theme.tokens
-                emptyText: controller.hasLimiter ? "" : qsTr("This scenario has no limiter.")
+                emptyText: controller.hasTokenBucket ? "" : qsTr("This scenario has no token bucket.")
                 Layout.fillWidth: true
                 Layout.fillHeight: true
             }

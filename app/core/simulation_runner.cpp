@@ -24,9 +24,12 @@ SimulationRunner::~SimulationRunner() {
 
 double SimulationRunner::speedFactor(Speed speed) {
     switch (speed) {
-        case Speed::RealTime: return 1.0;
-        case Speed::Times10: return 10.0;
-        case Speed::AsFastAsPossible: return 0.0;
+        case Speed::RealTime:
+            return 1.0;
+        case Speed::Times10:
+            return 10.0;
+        case Speed::AsFastAsPossible:
+            return 0.0;
     }
     return 1.0;
 }
@@ -148,7 +151,8 @@ void SimulationRunner::runWorker(goflow::sim::Scenario scenario, quint64 generat
             engine.run_until(engine.now() + kFastStep);
         } else {
             const auto wall = std::chrono::steady_clock::now() - baseWall;
-            engine.run_until(baseVirtual + std::chrono::duration_cast<goflow::Duration>(wall * factor));
+            engine.run_until(baseVirtual +
+                             std::chrono::duration_cast<goflow::Duration>(wall * factor));
         }
 
         Batch batch;

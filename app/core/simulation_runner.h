@@ -24,7 +24,7 @@ namespace goflow::app {
 class SimulationRunner : public QObject {
     Q_OBJECT
 
-public:
+  public:
     enum class Speed { RealTime, Times10, AsFastAsPossible };
     Q_ENUM(Speed)
     enum class State { Idle, Running, Paused, Finished };
@@ -52,11 +52,11 @@ public:
     // Returns the virtual seconds per wall second for `speed`; 0 for AsFastAsPossible.
     static double speedFactor(Speed speed);
 
-signals:
+  signals:
     void samplesAppended(int first, int count);
     void stateChanged(goflow::app::SimulationRunner::State state);
 
-private:
+  private:
     struct Batch {
         std::vector<goflow::sim::Sample> samples;
         goflow::sim::Summary summary;

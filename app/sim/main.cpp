@@ -55,7 +55,8 @@ int main(int argc, char* argv[]) {
 
     QStringList args = parser.positionalArguments();
     QString command = QStringLiteral("run");
-    if (!args.isEmpty() && (args.first() == QLatin1String("run") || args.first() == QLatin1String("validate"))) {
+    if (!args.isEmpty() &&
+        (args.first() == QLatin1String("run") || args.first() == QLatin1String("validate"))) {
         command = args.takeFirst();
     }
     if (args.size() != 1) {
@@ -89,8 +90,8 @@ int main(int argc, char* argv[]) {
     out().flush();
 
     if (parser.isSet(csvOption)) {
-        const QString problem = goflow::app::writeTextFile(parser.value(csvOption),
-                                                           goflow::app::samplesToCsv(result.samples));
+        const QString problem = goflow::app::writeTextFile(
+            parser.value(csvOption), goflow::app::samplesToCsv(result.samples));
         if (!problem.isEmpty()) {
             err() << "goflow-sim: " << problem << '\n';
             return kOutputFailed;

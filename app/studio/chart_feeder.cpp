@@ -42,8 +42,8 @@ QList<QPointF> ChartFeeder::points(Metric metric) const {
         return out;
     }
     if (metric == Metric::BurstLine || metric == Metric::QueueCapacityLine) {
-        const double level = metric == Metric::BurstLine ? m_controller->burst()
-                                                         : m_controller->queueCapacity();
+        const double level =
+            metric == Metric::BurstLine ? m_controller->burst() : m_controller->queueCapacity();
         out = {QPointF(0, level), QPointF(timeSpan(), level)};
         return out;
     }
@@ -64,15 +64,24 @@ QList<QPointF> ChartFeeder::points(Metric metric) const {
                 }
                 value = s.tokens;
                 break;
-            case Metric::QueueDepth: value = s.queue_depth; break;
-            case Metric::BusyWorkers: value = s.busy_workers; break;
-            case Metric::AdmittedPerSecond: value = s.admitted * perSecond; break;
+            case Metric::QueueDepth:
+                value = s.queue_depth;
+                break;
+            case Metric::BusyWorkers:
+                value = s.busy_workers;
+                break;
+            case Metric::AdmittedPerSecond:
+                value = s.admitted * perSecond;
+                break;
             case Metric::RejectedPerSecond:
                 value = (s.rejected_by_limiter + s.rejected_by_queue) * perSecond;
                 break;
-            case Metric::LatencyP99: value = s.latency_p99_ms; break;
+            case Metric::LatencyP99:
+                value = s.latency_p99_ms;
+                break;
             case Metric::BurstLine:
-            case Metric::QueueCapacityLine: break;
+            case Metric::QueueCapacityLine:
+                break;
         }
         out.append(QPointF(t, value));
     }
@@ -93,12 +102,16 @@ double ChartFeeder::upperBound(Metric metric) const {
     if (m_controller) {
         switch (metric) {
             case Metric::TokenLevel:
-            case Metric::BurstLine: top = std::max(top, m_controller->burst()); break;
+            case Metric::BurstLine:
+                top = std::max(top, m_controller->burst());
+                break;
             case Metric::QueueDepth:
             case Metric::QueueCapacityLine:
                 top = std::max<double>(top, m_controller->queueCapacity());
                 break;
-            case Metric::BusyWorkers: top = std::max<double>(top, m_controller->workers()); break;
+            case Metric::BusyWorkers:
+                top = std::max<double>(top, m_controller->workers());
+                break;
             default:
                 for (const QPointF& p : points(metric)) {
                     top = std::max(top, p.y());

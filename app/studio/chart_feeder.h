@@ -6,10 +6,10 @@
 // kWindow points, the newest ones.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QPointer>
 #include <QtCharts/QAbstractSeries>
-#include <QtQml/qqmlregistration.h>
 
 #include "studio_controller.h"
 
@@ -17,10 +17,10 @@ class ChartFeeder : public QObject {
     Q_OBJECT
     QML_ELEMENT
 
-    Q_PROPERTY(StudioController* controller READ controller WRITE setController NOTIFY
-                   controllerChanged)
+    Q_PROPERTY(
+        StudioController* controller READ controller WRITE setController NOTIFY controllerChanged)
 
-public:
+  public:
     enum class Metric {
         TokenLevel,
         BurstLine,
@@ -50,10 +50,10 @@ public:
     // past it.
     Q_INVOKABLE double timeSpan() const;
 
-signals:
+  signals:
     void controllerChanged();
 
-private:
+  private:
     QList<QPointF> points(Metric metric) const;
 
     QPointer<StudioController> m_controller;

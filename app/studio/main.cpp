@@ -1,14 +1,14 @@
 // goflow-studio: the Qt Quick application. Qt Charts' QML types need a QApplication.
 
+#include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
 #include <QQmlApplicationEngine>
-#include <QQuickWindow>
 #include <QQuickStyle>
+#include <QQuickWindow>
 #include <QTimer>
-#include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
 
@@ -34,9 +34,9 @@ Options parseOptions(const QApplication& app) {
         "goflow Studio: simulate rate limiters and worker pools under load and watch them."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption scenario(QStringLiteral("scenario"),
-                                      QStringLiteral("Open scenario <file> (default: api-burst.json)."),
-                                      QStringLiteral("file"));
+    const QCommandLineOption scenario(
+        QStringLiteral("scenario"),
+        QStringLiteral("Open scenario <file> (default: api-burst.json)."), QStringLiteral("file"));
     const QCommandLineOption directory(QStringLiteral("scenario-dir"),
                                        QStringLiteral("List the scenarios in <dir>."),
                                        QStringLiteral("dir"));
@@ -44,9 +44,9 @@ Options parseOptions(const QApplication& app) {
     const QCommandLineOption speed(QStringLiteral("speed"),
                                    QStringLiteral("Replay speed: realtime, 10x or max."),
                                    QStringLiteral("speed"), QStringLiteral("realtime"));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Save the window as PNG <path> before quitting."),
-                                        QStringLiteral("path"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Save the window as PNG <path> before quitting."), QStringLiteral("path"));
     const QCommandLineOption quitAfter(QStringLiteral("quit-after"),
                                        QStringLiteral("Quit after <seconds> of wall time."),
                                        QStringLiteral("seconds"));
@@ -54,8 +54,8 @@ Options parseOptions(const QApplication& app) {
     parser.process(app);
 
     Options options;
-    options.scenarioDirectory = parser.isSet(directory) ? parser.value(directory)
-                                                        : goflow::app::defaultScenarioDirectory();
+    options.scenarioDirectory =
+        parser.isSet(directory) ? parser.value(directory) : goflow::app::defaultScenarioDirectory();
     options.scenario = parser.isSet(scenario)
                            ? QFileInfo(parser.value(scenario)).absoluteFilePath()
                            : goflow::app::defaultScenarioPath(options.scenarioDirectory);
@@ -75,8 +75,9 @@ Options parseOptions(const QApplication& app) {
         bool ok = false;
         options.quitAfterSeconds = parser.value(quitAfter).toDouble(&ok);
         if (!ok || options.quitAfterSeconds < 0) {
-            std::fprintf(stderr, "goflow-studio: --quit-after must be a non-negative number of "
-                                 "seconds, got \"%s\"\n",
+            std::fprintf(stderr,
+                         "goflow-studio: --quit-after must be a non-negative number of "
+                         "seconds, got \"%s\"\n",
                          qPrintable(parser.value(quitAfter)));
             std::exit(2);
         }

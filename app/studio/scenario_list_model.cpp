@@ -15,12 +15,18 @@ QVariant ScenarioListModel::data(const QModelIndex& index, int role) const {
     const auto& entry = m_entries.at(index.row());
     switch (role) {
         case Qt::DisplayRole:
-        case NameRole: return entry.name;
-        case FileNameRole: return entry.fileName;
-        case PathRole: return entry.path;
-        case DescriptionRole: return entry.description;
-        case ErrorRole: return entry.error;
-        default: return {};
+        case NameRole:
+            return entry.name;
+        case FileNameRole:
+            return entry.fileName;
+        case PathRole:
+            return entry.path;
+        case DescriptionRole:
+            return entry.description;
+        case ErrorRole:
+            return entry.error;
+        default:
+            return {};
     }
 }
 

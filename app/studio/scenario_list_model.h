@@ -1,8 +1,8 @@
 // ScenarioListModel: the scenario files of one directory, for the Studio's library list.
 #pragma once
 
-#include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
+#include <QAbstractListModel>
 
 #include "scenario_catalog.h"
 
@@ -13,7 +13,7 @@ class ScenarioListModel : public QAbstractListModel {
     Q_PROPERTY(QString directory READ directory WRITE setDirectory NOTIFY directoryChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 
-public:
+  public:
     enum Role {
         NameRole = Qt::UserRole + 1,
         FileNameRole,
@@ -38,11 +38,11 @@ public:
     // Re-reads the directory.
     Q_INVOKABLE void reload();
 
-signals:
+  signals:
     void directoryChanged();
     void countChanged();
 
-private:
+  private:
     QString m_directory;
     QList<goflow::app::ScenarioEntry> m_entries;
 };

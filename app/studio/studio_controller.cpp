@@ -15,24 +15,51 @@ using Runner = goflow::app::SimulationRunner;
 
 Runner::Speed toRunnerSpeed(StudioController::Speed speed) {
     switch (speed) {
-        case StudioController::Speed::RealTime: return Runner::Speed::RealTime;
-        case StudioController::Speed::Times10: return Runner::Speed::Times10;
-        case StudioController::Speed::AsFastAsPossible: return Runner::Speed::AsFastAsPossible;
+        case StudioController::Speed::RealTime:
+            return Runner::Speed::RealTime;
+        case StudioController::Speed::Times10:
+            return Runner::Speed::Times10;
+        case StudioController::Speed::AsFastAsPossible:
+            return Runner::Speed::AsFastAsPossible;
     }
     return Runner::Speed::RealTime;
 }
 
-QString describeServiceTime(const goflow::sim::ServiceTime& st) {
+QString describeServiceTime(const goflow::sim::Distribution& st) {
+    using Kind = goflow::sim::Distribution::Kind;
     const auto ms = [](goflow::Duration d) {
         return QString::number(std::chrono::duration<double, std::milli>(d).count(), 'g', 6);
     };
-    switch (st.distribution) {
-        case goflow::sim::ServiceDistribution::constant:
+    switch (st.kind) {
+        case Kind::constant:
             return StudioController::tr("constant %1 ms").arg(ms(st.mean));
-        case goflow::sim::ServiceDistribution::exponential:
+        case Kind::exponential:
             return StudioController::tr("exponential, mean %1 ms").arg(ms(st.mean));
-        case goflow::sim::ServiceDistribution::uniform:
+        case Kind::uniform:
             return StudioController::tr("uniform %1–%2 ms").arg(ms(st.min), ms(st.max));
+        case Kind::lognormal:
+            return StudioController::tr("log-normal, median %1 ms").arg(ms(st.median));
+        case Kind::pareto:
+            return StudioController::tr("Pareto, from %1 ms, alpha %2")
+                .arg(ms(st.scale))
+                .arg(st.alpha);
+    }
+    return {};
+}
+
+QString describeLimiter(const goflow::sim::LimiterConfig& limiter) {
+    using Type = goflow::sim::LimiterConfig::Type;
+    switch (limiter.type) {
+        case Type::token_bucket:
+            return StudioController::tr("token bucket %1/s, burst %2")
+                .arg(limiter.rate)
+                .arg(limiter.burst);
+        case Type::leaky_bucket:
+            return StudioController::tr("leaky bucket %1/s, slack %2")
+                .arg(limiter.rate)
+                .arg(limiter.slack);
+        case Type::concurrency:
+            return StudioController::tr("concurrency limit %1").arg(limiter.limit);
     }
     return {};
 }
@@ -111,25 +138,33 @@ QString StudioController::scenarioDetails() const {
         return {};
     }
     const auto& pool = m_scenario->pool;
-    QString limiter = tr("no limiter");
-    if (m_scenario->token_bucket) {
-        limiter = tr("token bucket %1/s, burst %2")
-                      .arg(m_scenario->token_bucket->rate)
-                      .arg(m_scenario->token_bucket->burst);
+    QStringList limiters;
+    for (const auto& requestClass : m_scenario->classes) {
+        for (const auto& limiter : requestClass.limiters) {
+            limiters.append(describeLimiter(limiter));
+        }
     }
-    return tr("%1 · %2 workers, queue %3 · service %4")
-        .arg(limiter)
-        .arg(pool.workers)
-        .arg(pool.queue_capacity)
-        .arg(describeServiceTime(pool.service_time));
+    if (limiters.isEmpty()) {
+        limiters.append(tr("no limiter"));
+    }
+    QString details = tr("%1 · %2 workers, queue %3 · service %4")
+                          .arg(limiters.join(QStringLiteral(", ")))
+                          .arg(pool.servers)
+                          .arg(pool.queue_capacity)
+                          .arg(describeServiceTime(pool.service_time));
+    if (!m_scenario->stages.empty()) {
+        details +=
+            tr(" · %n pipeline stage(s)", nullptr, static_cast<int>(m_scenario->stages.size()));
+    }
+    return details;
 }
 
-bool StudioController::hasLimiter() const {
-    return m_scenario && m_scenario->token_bucket.has_value();
+bool StudioController::hasTokenBucket() const {
+    return m_scenario && m_scenario->first_token_bucket() != nullptr;
 }
 
 double StudioController::burst() const {
-    return hasLimiter() ? static_cast<double>(m_scenario->token_bucket->burst) : 0.0;
+    return hasTokenBucket() ? static_cast<double>(m_scenario->first_token_bucket()->burst) : 0.0;
 }
 
 int StudioController::queueCapacity() const {
@@ -137,7 +172,7 @@ int StudioController::queueCapacity() const {
 }
 
 int StudioController::workers() const {
-    return m_scenario ? m_scenario->pool.workers : 0;
+    return m_scenario ? m_scenario->pool.servers : 0;
 }
 
 double StudioController::durationSeconds() const {
@@ -146,10 +181,14 @@ double StudioController::durationSeconds() const {
 
 StudioController::RunState StudioController::state() const {
     switch (m_runner.state()) {
-        case Runner::State::Idle: return RunState::Idle;
-        case Runner::State::Running: return RunState::Running;
-        case Runner::State::Paused: return RunState::Paused;
-        case Runner::State::Finished: return RunState::Finished;
+        case Runner::State::Idle:
+            return RunState::Idle;
+        case Runner::State::Running:
+            return RunState::Running;
+        case Runner::State::Paused:
+            return RunState::Paused;
+        case Runner::State::Finished:
+            return RunState::Finished;
     }
     return RunState::Idle;
 }

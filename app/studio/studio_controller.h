@@ -4,9 +4,9 @@
 // scenario's parameters and the run's live totals as properties. ChartFeeder reads samples().
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QString>
-#include <QtQml/qqmlregistration.h>
 
 #include <optional>
 
@@ -21,7 +21,7 @@ class StudioController : public QObject {
     Q_PROPERTY(QString scenarioDescription READ scenarioDescription NOTIFY scenarioChanged)
     Q_PROPERTY(QString scenarioDetails READ scenarioDetails NOTIFY scenarioChanged)
     Q_PROPERTY(bool scenarioLoaded READ scenarioLoaded NOTIFY scenarioChanged)
-    Q_PROPERTY(bool hasLimiter READ hasLimiter NOTIFY scenarioChanged)
+    Q_PROPERTY(bool hasTokenBucket READ hasTokenBucket NOTIFY scenarioChanged)
     Q_PROPERTY(double burst READ burst NOTIFY scenarioChanged)
     Q_PROPERTY(int queueCapacity READ queueCapacity NOTIFY scenarioChanged)
     Q_PROPERTY(int workers READ workers NOTIFY scenarioChanged)
@@ -40,7 +40,7 @@ class StudioController : public QObject {
     Q_PROPERTY(double latencyP99 READ latencyP99 NOTIFY progressChanged)
     Q_PROPERTY(int sampleCount READ sampleCount NOTIFY progressChanged)
 
-public:
+  public:
     enum class RunState { Idle, Running, Paused, Finished };
     Q_ENUM(RunState)
     // The replay pace: virtual seconds per wall second of 1, 10, or no pacing at all.
@@ -63,7 +63,7 @@ public:
     QString scenarioDescription() const;
     QString scenarioDetails() const;
     bool scenarioLoaded() const { return m_scenario.has_value(); }
-    bool hasLimiter() const;
+    bool hasTokenBucket() const;
     double burst() const;
     int queueCapacity() const;
     int workers() const;
@@ -85,14 +85,14 @@ public:
 
     const std::vector<goflow::sim::Sample>& samples() const { return m_runner.samples(); }
 
-signals:
+  signals:
     void scenarioChanged();
     void errorMessageChanged();
     void stateChanged();
     void speedChanged();
     void progressChanged();
 
-private:
+  private:
     void setError(const QString& message);
 
     goflow::app::SimulationRunner m_runner;

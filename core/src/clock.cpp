@@ -22,9 +22,9 @@ WallTimePoint SteadyClock::wall_now() const noexcept {
     return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
 }
 
-bool SteadyClock::do_wait_until(std::unique_lock<std::mutex>& lock,
-                                std::condition_variable_any& cv, std::stop_token stop,
-                                TimePoint deadline, detail::PredicateRef pred) const {
+bool SteadyClock::do_wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable_any& cv,
+                                std::stop_token stop, TimePoint deadline,
+                                detail::PredicateRef pred) const {
     // A deadline centuries away is treated as none, so that the conversion to the system's
     // timespec inside the timed wait cannot overflow.
     constexpr auto kFarFuture = std::chrono::hours(24 * 365 * 100);
@@ -76,9 +76,9 @@ void ManualClock::advance(Duration step) {
 void ManualClock::advance_to(TimePoint t) {
     const TimePoint current = now();
     if (t < current) {
-        throw std::invalid_argument(
-            "ManualClock::advance_to: time point is " +
-            std::to_string((current - t).count()) + " ns earlier than now; a clock only moves forward");
+        throw std::invalid_argument("ManualClock::advance_to: time point is " +
+                                    std::to_string((current - t).count()) +
+                                    " ns earlier than now; a clock only moves forward");
     }
     advance(t - current);
 }
@@ -127,9 +127,9 @@ void ManualClock::remove_sleeper(std::uint64_t id) const {
 // stop token instead. That token is stopped by the caller's stop request or by an advance that
 // reaches the deadline. std::condition_variable_any checks the token under its internal lock, so
 // an advance that lands between registration and the wait is not lost.
-bool ManualClock::do_wait_until(std::unique_lock<std::mutex>& lock,
-                                std::condition_variable_any& cv, std::stop_token stop,
-                                TimePoint deadline, detail::PredicateRef pred) const {
+bool ManualClock::do_wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable_any& cv,
+                                std::stop_token stop, TimePoint deadline,
+                                detail::PredicateRef pred) const {
     if (pred()) {
         return true;
     }

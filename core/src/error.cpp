@@ -7,27 +7,43 @@ namespace goflow {
 namespace {
 
 class Category final : public std::error_category {
-public:
+  public:
     const char* name() const noexcept override { return "goflow"; }
 
     std::string message(int value) const override {
         switch (static_cast<errc>(value)) {
-            case errc::canceled: return "canceled";
-            case errc::deadline_exceeded: return "deadline exceeded";
-            case errc::rate_limited: return "rate limited";
-            case errc::exceeds_burst: return "request exceeds the burst size";
-            case errc::queue_full: return "queue full";
-            case errc::shut_down: return "shut down";
-            case errc::timed_out: return "timed out";
-            case errc::task_failed: return "task failed";
-            case errc::closed: return "closed";
-            case errc::full: return "full";
-            case errc::empty: return "empty";
-            case errc::would_deadlock: return "would deadlock";
-            case errc::not_acquired: return "release without a matching acquire";
-            case errc::discarded: return "discarded by forced shutdown";
-            case errc::io_error: return "I/O error";
-            case errc::exceeds_limit: return "request exceeds the concurrency limit";
+            case errc::canceled:
+                return "canceled";
+            case errc::deadline_exceeded:
+                return "deadline exceeded";
+            case errc::rate_limited:
+                return "rate limited";
+            case errc::exceeds_burst:
+                return "request exceeds the burst size";
+            case errc::queue_full:
+                return "queue full";
+            case errc::shut_down:
+                return "shut down";
+            case errc::timed_out:
+                return "timed out";
+            case errc::task_failed:
+                return "task failed";
+            case errc::closed:
+                return "closed";
+            case errc::full:
+                return "full";
+            case errc::empty:
+                return "empty";
+            case errc::would_deadlock:
+                return "would deadlock";
+            case errc::not_acquired:
+                return "release without a matching acquire";
+            case errc::discarded:
+                return "discarded by forced shutdown";
+            case errc::io_error:
+                return "I/O error";
+            case errc::exceeds_limit:
+                return "request exceeds the concurrency limit";
         }
         return "unknown goflow error " + std::to_string(value);
     }

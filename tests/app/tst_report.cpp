@@ -8,14 +8,15 @@ using namespace std::chrono_literals;
 namespace {
 
 goflow::sim::Scenario smallScenario() {
-    goflow::sim::Scenario s;
-    s.name = "report test";
-    s.load.arrivals = goflow::sim::ArrivalProcess::even;
-    s.load.phases.push_back({"only", 40, 10s});
-    s.token_bucket = goflow::sim::TokenBucketConfig{10, 10};
-    s.pool.workers = 100;
-    s.pool.service_time = {goflow::sim::ServiceDistribution::constant, 1ms, {}, {}};
-    return s;
+    auto s = goflow::sim::load_scenario(R"({
+        "version": 1, "name": "report test",
+        "load": {"arrivals": "even", "phases": [{"rate": 40, "duration_s": 10}]},
+        "limiters": [{"type": "token_bucket", "rate": 10, "burst": 10}],
+        "pool": {"workers": 100, "service_time": {"distribution": "constant", "mean_ms": 1}}})");
+    if (!s) {
+        qFatal("%s", s.error().message.c_str());
+    }
+    return *s;
 }
 
 }  // namespace
@@ -23,14 +24,15 @@ goflow::sim::Scenario smallScenario() {
 class TestReport : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void summaryShowsTheCounts() {
         const auto s = smallScenario();
         const auto result = goflow::sim::simulate(s);
         const QString text = goflow::app::formatSummary(s, result.summary);
         QVERIFY2(text.contains(QRegularExpression("Requests offered\\s+400\\n")), qPrintable(text));
         QVERIFY2(text.contains(QRegularExpression("Admitted\\s+109 ")), qPrintable(text));
-        QVERIFY2(text.contains(QRegularExpression("Rejected by limiter\\s+291 ")), qPrintable(text));
+        QVERIFY2(text.contains(QRegularExpression("Rejected by limiter\\s+291 ")),
+                 qPrintable(text));
         QVERIFY(text.contains(QLatin1String("Latency p50 / p95 / p99")));
     }
 

@@ -6,7 +6,7 @@
 class TestScenarioCatalog : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void listsShippedScenarios() {
         const auto entries = goflow::app::listScenarios(QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR));
         QVERIFY(entries.size() >= 2);

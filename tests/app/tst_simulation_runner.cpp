@@ -22,7 +22,7 @@ goflow::sim::Scenario defaultScenario() {
 class TestSimulationRunner : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void fastRunMatchesDirectSimulation() {
         const auto scenario = defaultScenario();
         const auto expected = goflow::sim::simulate(scenario);

@@ -9,10 +9,11 @@
 class TestStudioModels : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void scenarioListModelPassesModelTester() {
         ScenarioListModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setDirectory(QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR));
         QVERIFY(model.rowCount() >= 2);
         const QString path = QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json");
@@ -20,7 +21,8 @@ private slots:
         QVERIFY(row >= 0);
         QCOMPARE(model.data(model.index(row), ScenarioListModel::NameRole).toString(),
                  QStringLiteral("API burst"));
-        QVERIFY(!model.data(model.index(row), ScenarioListModel::DescriptionRole).toString().isEmpty());
+        QVERIFY(
+            !model.data(model.index(row), ScenarioListModel::DescriptionRole).toString().isEmpty());
         QCOMPARE(model.indexOfPath(QStringLiteral("/nowhere.json")), -1);
         model.reload();
         QVERIFY(model.rowCount() >= 2);

@@ -12,7 +12,7 @@ using goflow::TimePoint;
 class TestClock : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void manualClockStartsWhereTold() {
         const TimePoint start{5s};
         ManualClock clock(start);

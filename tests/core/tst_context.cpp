@@ -14,7 +14,7 @@ using goflow::TimePoint;
 class TestContext : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void backgroundNeverEnds() {
         const Context ctx;
         QVERIFY(!ctx.canceled());

@@ -1,12 +1,12 @@
 // Starts the Studio's main window offscreen on each shipped scenario, runs it, and checks that
 // both charts received points, that a screenshot can be taken, and that QML printed nothing.
 
+#include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
 #include <QDir>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
 #include <QtCharts/QXYSeries>
-#include <QtQml/qqmlextensionplugin.h>
 #include <QtTest>
 
 #include "scenario_catalog.h"
@@ -33,7 +33,7 @@ void recordMessage(QtMsgType type, const QMessageLogContext& context, const QStr
 class TestStudioSmoke : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase() { g_previousHandler = qInstallMessageHandler(recordMessage); }
 
     void cleanupTestCase() { qInstallMessageHandler(g_previousHandler); }
@@ -72,7 +72,8 @@ private slots:
             QObject* chart = window->findChild<QObject*>(QString::fromLatin1(chartName));
             QVERIFY2(chart != nullptr, chartName);
             for (const char* seriesName : {"dataSeries", "referenceSeries"}) {
-                auto* series = qobject_cast<QXYSeries*>(chart->property(seriesName).value<QObject*>());
+                auto* series =
+                    qobject_cast<QXYSeries*>(chart->property(seriesName).value<QObject*>());
                 QVERIFY2(series != nullptr, seriesName);
                 QVERIFY2(series->count() >= 2, qPrintable(QString("%1.%2 has %3 points")
                                                               .arg(chartName, seriesName)
@@ -80,7 +81,8 @@ private slots:
             }
         }
         QObject* queueChart = window->findChild<QObject*>(QStringLiteral("queueChart"));
-        auto* queue = qobject_cast<QXYSeries*>(queueChart->property("dataSeries").value<QObject*>());
+        auto* queue =
+            qobject_cast<QXYSeries*>(queueChart->property("dataSeries").value<QObject*>());
         QCOMPARE(static_cast<std::size_t>(queue->count()), controller->samples().size());
 
         const QImage image = window->grabWindow();

@@ -7,34 +7,96 @@
 using namespace std::chrono_literals;
 using goflow::Duration;
 using goflow::sim::ArrivalProcess;
+using goflow::sim::Distribution;
 using goflow::sim::Engine;
+using goflow::sim::LimiterConfig;
+using goflow::sim::LoadPhase;
 using goflow::sim::Scenario;
-using goflow::sim::ServiceDistribution;
+using goflow::sim::StationConfig;
 
 namespace {
 
+Distribution constant(Duration d) {
+    Distribution dist;
+    dist.kind = Distribution::Kind::constant;
+    dist.mean = d;
+    return dist;
+}
+
+Distribution exponential(Duration mean) {
+    Distribution dist;
+    dist.kind = Distribution::Kind::exponential;
+    dist.mean = mean;
+    return dist;
+}
+
+LoadPhase constant_phase(double rate, Duration length) {
+    LoadPhase p;
+    p.shape = LoadPhase::Shape::constant;
+    p.rate = rate;
+    p.duration = length;
+    return p;
+}
+
+LimiterConfig token_bucket(double rate, std::int64_t burst) {
+    LimiterConfig l;
+    l.type = LimiterConfig::Type::token_bucket;
+    l.rate = rate;
+    l.burst = burst;
+    return l;
+}
+
+// One class, open load, a pool of 1000 workers that never queues.
 Scenario make_scenario(double arrival_rate, Duration length, ArrivalProcess arrivals) {
     Scenario s;
     s.name = "test";
     s.seed = 1;
-    s.load.arrivals = arrivals;
-    s.load.phases.push_back({"only", arrival_rate, length});
-    s.pool.workers = 1000;
+    s.classes.resize(1);
+    s.classes[0].name = "default";
+    s.classes[0].load.arrivals = arrivals;
+    s.classes[0].load.phases.push_back(constant_phase(arrival_rate, length));
+    s.pool.name = "pool";
+    s.pool.servers = 1000;
     s.pool.queue_capacity = 0;
-    s.pool.service_time = {ServiceDistribution::constant, 1ms, {}, {}};
+    s.pool.service_time = constant(1ms);
     return s;
 }
 
 Scenario burst_scenario(std::uint64_t seed) {
     Scenario s = make_scenario(60, 10s, ArrivalProcess::poisson);
-    s.load.phases.push_back({"spike", 400, 5s});
-    s.load.phases.push_back({"after", 60, 15s});
-    s.token_bucket = goflow::sim::TokenBucketConfig{100, 200};
-    s.pool.workers = 8;
+    s.classes[0].load.phases.push_back(constant_phase(400, 5s));
+    s.classes[0].load.phases.push_back(constant_phase(60, 15s));
+    s.classes[0].limiters.push_back(token_bucket(100, 200));
+    s.pool.servers = 8;
     s.pool.queue_capacity = 64;
-    s.pool.service_time = {ServiceDistribution::exponential, 50ms, {}, {}};
+    s.pool.service_time = exponential(50ms);
     s.seed = seed;
     return s;
+}
+
+// An M/M/c/K queue: Poisson arrivals at `lambda`, exponential service at `mu` per server.
+Scenario queueing_scenario(double lambda, double mu, int servers, int queue, double requests) {
+    Scenario s =
+        make_scenario(lambda, Duration(static_cast<Duration::rep>(requests / lambda * 1e9)),
+                      ArrivalProcess::poisson);
+    s.pool.servers = servers;
+    s.pool.queue_capacity = queue;
+    s.pool.service_time = exponential(Duration(static_cast<Duration::rep>(1e9 / mu)));
+    s.sample_interval = 10s;
+    s.seed = 2024;
+    return s;
+}
+
+// Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a = l/mu.
+double erlang_c(int c, double a) {
+    double sum = 0;
+    double term = 1;
+    for (int k = 0; k < c; ++k) {
+        sum += term;
+        term *= a / (k + 1);
+    }
+    const double top = term * c / (c - a);  // a^c / c! * c / (c - a)
+    return top / (sum + top);
 }
 
 bool same_samples(const std::vector<goflow::sim::Sample>& a,
@@ -56,12 +118,23 @@ bool same_samples(const std::vector<goflow::sim::Sample>& a,
     return true;
 }
 
+void verify_accounting(const goflow::sim::Summary& s) {
+    QCOMPARE(s.offered, s.completed + s.failed + s.dropped);
+    QCOMPARE(s.attempts, s.offered + s.retried);
+    QCOMPARE(s.attempts, s.admitted + s.rejected_by_limiter + s.rejected_by_queue);
+    std::uint64_t errors = 0;
+    for (const auto& station : s.stations) {
+        errors += station.errors;
+    }
+    QCOMPARE(s.admitted, s.stations.back().served + errors);
+}
+
 }  // namespace
 
 class TestEngine : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     // Arrivals every 25 ms for 10 s (400 requests, the last at 9.975 s). A bucket that never
     // refills to its cap admits burst + rate * t_last tokens' worth, rounded down, unless the
     // arrivals run out first.
@@ -79,7 +152,7 @@ private slots:
         QFETCH(double, rate);
         QFETCH(qint64, burst);
         Scenario s = make_scenario(40, 10s, ArrivalProcess::even);
-        s.token_bucket = goflow::sim::TokenBucketConfig{rate, burst};
+        s.classes[0].limiters.push_back(token_bucket(rate, burst));
         const auto result = goflow::sim::simulate(s);
 
         const double last_arrival_s = 9.975;
@@ -91,11 +164,31 @@ private slots:
         QCOMPARE(result.summary.rejected_by_queue, std::uint64_t{0});
     }
 
+    void rampAndSineOfferTheirIntegral() {
+        Scenario s = make_scenario(1, 1s, ArrivalProcess::even);
+        LoadPhase ramp;
+        ramp.shape = LoadPhase::Shape::ramp;
+        ramp.from = 0;
+        ramp.to = 100;
+        ramp.duration = 10s;  // integral 500
+        LoadPhase sine;
+        sine.shape = LoadPhase::Shape::sine;
+        sine.mean = 50;
+        sine.amplitude = 50;
+        sine.period = 4s;
+        sine.duration = 8s;  // two whole cycles: integral 400
+        s.classes[0].load.phases = {ramp, sine};
+        const auto summary = goflow::sim::simulate(s).summary;
+        // Even spacing puts one arrival at each whole unit of the integral, from 0.
+        QVERIFY2(summary.offered >= 899 && summary.offered <= 901,
+                 qPrintable(QString::number(summary.offered)));
+    }
+
     void fullQueueRejects() {
         Scenario s = make_scenario(100, 100ms, ArrivalProcess::even);
-        s.pool.workers = 1;
+        s.pool.servers = 1;
         s.pool.queue_capacity = 2;
-        s.pool.service_time = {ServiceDistribution::constant, 1s, {}, {}};
+        s.pool.service_time = constant(1s);
         const auto result = goflow::sim::simulate(s);
         QCOMPARE(result.summary.offered, std::uint64_t{10});
         QCOMPARE(result.summary.admitted, std::uint64_t{3});
@@ -104,11 +197,29 @@ private slots:
         QCOMPARE(result.summary.max_queue_depth, 2);
         // The third request waits for two full services before its own completes.
         QVERIFY(std::abs(result.summary.latency_max_ms - 2980.0) < 2980.0 * 0.01);
+        verify_accounting(result.summary);
+    }
+
+    void blockPolicyWaitsInsteadOfRejecting() {
+        Scenario s = make_scenario(100, 100ms, ArrivalProcess::even);
+        s.pool.servers = 1;
+        s.pool.queue_capacity = 2;
+        s.pool.service_time = constant(100ms);
+        s.pool.full_policy = goflow::sim::PoolConfig::FullPolicy::block;
+        auto blocking = goflow::sim::simulate(s).summary;
+        QCOMPARE(blocking.rejected_by_queue, std::uint64_t{0});
+        QCOMPARE(blocking.completed, std::uint64_t{10});
+
+        s.pool.block_timeout = 150ms;
+        auto bounded = goflow::sim::simulate(s).summary;
+        QVERIFY(bounded.rejected_by_queue > 0);
+        QVERIFY(bounded.completed < 10);
+        verify_accounting(bounded);
     }
 
     void constantServiceGivesConstantLatency() {
         Scenario s = make_scenario(10, 5s, ArrivalProcess::even);
-        s.pool.service_time = {ServiceDistribution::constant, 50ms, {}, {}};
+        s.pool.service_time = constant(50ms);
         const auto summary = goflow::sim::simulate(s).summary;
         // Tolerance: the histogram reports bucket midpoints, within 0.8 % of the value.
         QVERIFY2(std::abs(summary.latency_p50_ms - 50.0) < 0.4,
@@ -144,10 +255,7 @@ private slots:
     void everyRequestIsAccountedFor() {
         const Scenario s = burst_scenario(9);
         const auto result = goflow::sim::simulate(s);
-        const auto& total = result.summary;
-        QCOMPARE(total.offered,
-                 total.admitted + total.rejected_by_limiter + total.rejected_by_queue);
-        QCOMPARE(total.completed, total.admitted);
+        verify_accounting(result.summary);
 
         std::uint64_t offered = 0;
         std::uint64_t admitted = 0;
@@ -156,15 +264,15 @@ private slots:
             const auto& sample = result.samples[i];
             QCOMPARE(sample.time, Duration(s.sample_interval * static_cast<int>(i + 1)));
             QVERIFY(sample.queue_depth <= s.pool.queue_capacity);
-            QVERIFY(sample.busy_workers <= s.pool.workers);
+            QVERIFY(sample.busy_workers <= s.pool.servers);
             QVERIFY(sample.tokens <= 200.0);
             offered += sample.offered;
             admitted += sample.admitted;
             completed += sample.completed;
         }
-        QCOMPARE(offered, total.offered);
-        QCOMPARE(admitted, total.admitted);
-        QCOMPARE(completed, total.completed);
+        QCOMPARE(offered, result.summary.offered);
+        QCOMPARE(admitted, result.summary.admitted);
+        QCOMPARE(completed, result.summary.completed);
         QVERIFY(result.samples.back().time >= s.load_duration());
     }
 
@@ -191,6 +299,216 @@ private slots:
         const auto result = goflow::sim::simulate(make_scenario(10, 1s, ArrivalProcess::even));
         QVERIFY(std::isnan(result.samples.front().tokens));
         QCOMPARE(result.summary.admitted, std::uint64_t{10});
+    }
+
+    void leakyBucketSpacesAdmissions() {
+        Scenario s = make_scenario(100, 10s, ArrivalProcess::even);
+        LimiterConfig leaky;
+        leaky.type = LimiterConfig::Type::leaky_bucket;
+        leaky.rate = 10;
+        leaky.slack = 0;
+        s.classes[0].limiters.push_back(leaky);
+        s.sample_interval = 50ms;
+        const auto result = goflow::sim::simulate(s);
+        // One admission per 100 ms slot over 10 s: the slot at 0 and every 100 ms after it.
+        QCOMPARE(result.summary.admitted, std::uint64_t{100});
+        for (const auto& sample : result.samples) {
+            QVERIFY(sample.admitted <= 1);
+        }
+    }
+
+    void concurrencyLimiterCapsRequestsInFlight() {
+        Scenario s = make_scenario(100, 5s, ArrivalProcess::even);
+        LimiterConfig limit;
+        limit.type = LimiterConfig::Type::concurrency;
+        limit.limit = 3;
+        s.classes[0].limiters.push_back(limit);
+        s.pool.service_time = constant(100ms);
+        const auto result = goflow::sim::simulate(s);
+        for (const auto& sample : result.samples) {
+            QVERIFY(sample.busy_workers <= 3);
+            QVERIFY(sample.limiter_levels.at(0) <= 3);
+        }
+        // 3 permits held 100 ms each admit 30 requests a second.
+        QVERIFY2(result.summary.admitted >= 148 && result.summary.admitted <= 152,
+                 qPrintable(QString::number(result.summary.admitted)));
+        verify_accounting(result.summary);
+    }
+
+    void slowStageAppliesBackpressure() {
+        Scenario s = make_scenario(50, 10s, ArrivalProcess::even);
+        s.pool.servers = 4;
+        s.pool.queue_capacity = 10;
+        s.pool.service_time = constant(1ms);
+        StationConfig parse{"parse", 2, 5, constant(1ms), {}, 0};
+        StationConfig slow{"enrich", 1, 5, constant(50ms), {}, 0};  // serves 20/s
+        StationConfig store{"store", 2, 5, constant(1ms), {}, 0};
+        s.stages = {parse, slow, store};
+        const auto result = goflow::sim::simulate(s);
+        int most_blocked_before_slow = 0;
+        int deepest_pool_queue = 0;
+        for (const auto& sample : result.samples) {
+            QCOMPARE(sample.stations.size(), std::size_t{4});
+            most_blocked_before_slow =
+                std::max(most_blocked_before_slow, sample.stations[1].blocked);
+            deepest_pool_queue = std::max(deepest_pool_queue, sample.stations[0].queue_depth);
+            QVERIFY(sample.stations[2].queue_depth <= 5);
+        }
+        QVERIFY(most_blocked_before_slow > 0);
+        QCOMPARE(deepest_pool_queue, 10);
+        QVERIFY(result.summary.rejected_by_queue > 0);
+        // The slow stage sets the pace: about 20 items a second for the whole run and drain.
+        const auto& enrich = result.summary.stations[2];
+        QCOMPARE(enrich.served, result.summary.completed);
+        verify_accounting(result.summary);
+    }
+
+    void timeoutsAndRetriesAreCounted() {
+        Scenario s = make_scenario(40, 10s, ArrivalProcess::poisson);
+        s.pool.servers = 2;
+        s.pool.queue_capacity = 100;
+        s.pool.service_time = exponential(60ms);  // capacity 33/s: overloaded
+        s.classes[0].client.timeout = 500ms;
+        s.classes[0].client.max_retries = 3;
+        s.classes[0].client.backoff = 100ms;
+        s.classes[0].client.jitter = 0.5;
+        const auto summary = goflow::sim::simulate(s).summary;
+        QVERIFY(summary.timed_out > 0);
+        QVERIFY(summary.retried > 0);
+        QVERIFY(summary.wasted > 0);
+        QVERIFY(summary.dropped > 0);
+        verify_accounting(summary);
+    }
+
+    void closedModelFollowsResponseTimeLaw() {
+        Scenario s = make_scenario(1, 1s, ArrivalProcess::even);
+        auto& load = s.classes[0].load;
+        load.model = goflow::sim::LoadConfig::Model::closed;
+        load.phases.clear();
+        load.clients = 20;
+        load.think_time = exponential(900ms);
+        load.closed_duration = 600s;
+        s.pool.servers = 1000;
+        s.pool.service_time = constant(100ms);
+        const auto summary = goflow::sim::simulate(s).summary;
+        // N clients cycling through think time Z and response time R complete N / (Z + R)
+        // requests per second: 20 / (0.9 + 0.1) = 20/s, so about 12000 in 600 s.
+        QVERIFY2(std::abs(static_cast<double>(summary.completed) - 12000.0) < 12000 * 0.03,
+                 qPrintable(QString::number(summary.completed)));
+        verify_accounting(summary);
+    }
+
+    void classesShareThePool() {
+        Scenario s = make_scenario(50, 10s, ArrivalProcess::even);
+        s.classes.push_back(s.classes[0]);
+        s.classes[1].name = "second";
+        s.classes[1].limiters.push_back(token_bucket(10, 1));
+        const auto summary = goflow::sim::simulate(s).summary;
+        QCOMPARE(summary.classes.size(), std::size_t{2});
+        QCOMPARE(summary.classes[0].offered + summary.classes[1].offered, summary.offered);
+        QCOMPARE(summary.classes[0].completed, std::uint64_t{500});
+        QVERIFY(summary.classes[1].completed < 110);
+        verify_accounting(summary);
+    }
+
+    void scheduledChangeTakesEffect() {
+        Scenario s = make_scenario(40, 20s, ArrivalProcess::even);
+        s.classes[0].limiters.push_back(token_bucket(10, 1));
+        s.changes.push_back({10s, "limiters[0].rate", 50});
+        const auto result = goflow::sim::simulate(s);
+        std::uint64_t before = 0;
+        std::uint64_t after = 0;
+        for (const auto& sample : result.samples) {
+            (sample.time <= 10s ? before : after) += sample.admitted;
+        }
+        // 1 + 10/s up to 10 s, then every one of the 40 arrivals a second.
+        QVERIFY2(before >= 100 && before <= 101, qPrintable(QString::number(before)));
+        QVERIFY2(after >= 398 && after <= 401, qPrintable(QString::number(after)));
+    }
+
+    void workerChangeTakesEffect() {
+        Scenario s = make_scenario(20, 20s, ArrivalProcess::even);
+        s.pool.servers = 1;
+        s.pool.queue_capacity = 1000;
+        s.pool.service_time = constant(100ms);  // 10/s: the queue grows
+        s.changes.push_back({10s, "pool.workers", 4});
+        const auto result = goflow::sim::simulate(s);
+        int peak = 0;
+        Duration drained_at = Duration::max();
+        for (const auto& sample : result.samples) {
+            peak = std::max(peak, sample.queue_depth);
+            if (sample.time > 10s && sample.queue_depth == 0 && drained_at == Duration::max()) {
+                drained_at = sample.time;
+            }
+        }
+        QVERIFY(peak >= 95);
+        // From 10 s four workers serve 40/s against 20/s arriving: about 100 queued requests
+        // drain in about 5 s.
+        QVERIFY2(drained_at > 14s && drained_at < 16s,
+                 qPrintable(QString::number(drained_at.count() / 1e9)));
+    }
+
+    // Queueing theory at one million requests. Tolerance 2 %, as the closed forms are exact in
+    // the limit and a million requests keep the sampling error well under that.
+    void mm1MatchesTheory() {
+        const double lambda = 80;
+        const double mu = 100;
+        const auto summary =
+            goflow::sim::simulate(queueing_scenario(lambda, mu, 1, 10'000'000, 1e6)).summary;
+        const double rho = lambda / mu;
+        const double wait_ms = rho / (mu - lambda) * 1000;  // Wq = rho / (mu - lambda)
+        const double measured = summary.stations[0].mean_wait_ms;
+        QVERIFY2(std::abs(measured - wait_ms) < wait_ms * 0.02,
+                 qPrintable(QString("mean wait %1 ms, theory %2 ms").arg(measured).arg(wait_ms)));
+    }
+
+    void mmcMatchesErlangC() {
+        const int c = 8;
+        const double lambda = 140;
+        const double mu = 20;
+        const auto scenario = queueing_scenario(lambda, mu, c, 10'000'000, 1e6);
+        const auto summary = goflow::sim::simulate(scenario).summary;
+        const double a = lambda / mu;
+        const double waits = erlang_c(c, a);
+        const double wait_ms = waits / (c * mu - lambda) * 1000;
+        const double measured = summary.stations[0].mean_wait_ms;
+        QVERIFY2(std::abs(measured - wait_ms) < wait_ms * 0.02,
+                 qPrintable(QString("mean wait %1 ms, theory %2 ms").arg(measured).arg(wait_ms)));
+    }
+
+    void mmckMatchesBlockingProbability() {
+        const int c = 4;
+        const int queue = 6;  // K = c + queue = 10
+        const double lambda = 90;
+        const double mu = 25;
+        const auto summary =
+            goflow::sim::simulate(queueing_scenario(lambda, mu, c, queue, 1e6)).summary;
+        // Stationary distribution of the birth-death chain: p_n proportional to
+        // a^n / n! for n <= c, and a^c / c! * (a / c)^(n - c) above.
+        const double a = lambda / mu;
+        std::vector<double> p(c + queue + 1);
+        p[0] = 1;
+        for (int n = 1; n <= c + queue; ++n) {
+            p[n] = p[n - 1] * a / std::min(n, c);
+        }
+        double total = 0;
+        for (double x : p) {
+            total += x;
+        }
+        const double blocking = p.back() / total;
+        const double measured =
+            static_cast<double>(summary.rejected_by_queue) / static_cast<double>(summary.offered);
+        QVERIFY2(std::abs(measured - blocking) < blocking * 0.02,
+                 qPrintable(QString("blocking %1, theory %2").arg(measured).arg(blocking)));
+    }
+
+    void littlesLawHoldsOnEveryRun() {
+        for (std::uint64_t seed : {1, 2, 3}) {
+            const auto summary = goflow::sim::simulate(burst_scenario(seed)).summary;
+            const double product = summary.throughput_per_s * summary.mean_time_in_system_ms / 1000;
+            QVERIFY2(std::abs(summary.mean_in_system - product) < summary.mean_in_system * 0.01,
+                     qPrintable(QString("L %1, X*W %2").arg(summary.mean_in_system).arg(product)));
+        }
     }
 };
 

@@ -7,7 +7,7 @@ namespace json = goflow::sim::json;
 class TestJson : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void parsesEveryValueKind() {
         // A plain literal: moc in Qt 6.4 loses track of a raw string that contains \".
         const json::Value v = json::parse(
@@ -48,14 +48,16 @@ private slots:
         QTest::addColumn<int>("line");
         QTest::addColumn<int>("column");
         QTest::addColumn<QString>("problem");
-        QTest::newRow("missing comma") << "{\n  \"a\": 1\n  \"b\": 2\n}" << 3 << 3 << "expected ',' or '}'";
+        QTest::newRow("missing comma")
+            << "{\n  \"a\": 1\n  \"b\": 2\n}" << 3 << 3 << "expected ',' or '}'";
         QTest::newRow("trailing comma") << "[1, 2,]" << 1 << 7 << "expected a value";
         QTest::newRow("bare word") << "{\"a\": yes}" << 1 << 7 << "expected a value";
         QTest::newRow("unterminated string") << "\"abc" << 1 << 5 << "unterminated string";
         QTest::newRow("leading zero") << "[01]" << 1 << 3 << "expected ',' or ']'";
         QTest::newRow("bad escape") << "\"\\x\"" << 1 << 3 << "invalid escape";
         QTest::newRow("lone surrogate") << "\"\\ud800x\"" << 1 << 8 << "unpaired UTF-16 surrogate";
-        QTest::newRow("duplicate key") << "{\"a\": 1,\n \"a\": 2}" << 2 << 2 << "duplicate member 'a'";
+        QTest::newRow("duplicate key")
+            << "{\"a\": 1,\n \"a\": 2}" << 2 << 2 << "duplicate member 'a'";
         QTest::newRow("trailing text") << "{} {}" << 1 << 4 << "unexpected text";
         QTest::newRow("empty") << "" << 1 << 1 << "expected a value";
         QTest::newRow("huge number") << "1e999" << 1 << 1 << "number out of range";

@@ -1,5 +1,6 @@
 #include <QtTest>
 
+#include <cmath>
 #include <filesystem>
 
 #include "goflow/sim/scenario.hpp"
@@ -32,15 +33,16 @@ std::string replaced(const QString& from, const QString& to) {
 class TestScenario : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void validScenarioLoads() {
         auto s = load_scenario(with_extra(""));
         QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
-        QCOMPARE(s->pool.workers, 2);
+        QCOMPARE(s->pool.servers, 2);
         QCOMPARE(s->pool.queue_capacity, 4);
-        QVERIFY(s->token_bucket.has_value());
-        QCOMPARE(s->token_bucket->burst, std::int64_t{2});
-        QCOMPARE(s->load.phases.size(), std::size_t{1});
+        QVERIFY(s->first_token_bucket() != nullptr);
+        QCOMPARE(s->first_token_bucket()->burst, std::int64_t{2});
+        QCOMPARE(s->classes.size(), std::size_t{1});
+        QCOMPARE(s->classes[0].load.phases.size(), std::size_t{1});
         QCOMPARE(s->load_duration(), goflow::Duration(std::chrono::seconds(1)));
         QCOMPARE(s->sample_interval, goflow::Duration(std::chrono::milliseconds(100)));
     }
@@ -63,27 +65,50 @@ private slots:
         QTest::addColumn<QString>("from");
         QTest::addColumn<QString>("to");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("zero workers") << "\"workers\": 2" << "\"workers\": 0"
+        QTest::newRow("zero workers") << "\"workers\": 2"
+                                      << "\"workers\": 0"
                                       << "pool.workers must be between 1 and 100000, got 0";
-        QTest::newRow("fractional workers") << "\"workers\": 2" << "\"workers\": 2.5"
+        QTest::newRow("fractional workers") << "\"workers\": 2"
+                                            << "\"workers\": 2.5"
                                             << "pool.workers must be a whole number, got 2.5";
-        QTest::newRow("negative rate") << "\"rate\": 10" << "\"rate\": -5"
+        QTest::newRow("negative rate") << "\"rate\": 10"
+                                       << "\"rate\": -5"
                                        << "load.phases[0].rate must be between 0 and 1e7";
-        QTest::newRow("negative limiter rate") << "\"rate\": 5" << "\"rate\": -1"
+        QTest::newRow("negative limiter rate") << "\"rate\": 5"
+                                               << "\"rate\": -1"
                                                << "limiters[0].rate must be between 0 and 1e7";
-        QTest::newRow("negative capacity") << "\"queue_capacity\": 4" << "\"queue_capacity\": -1"
+        QTest::newRow("negative capacity") << "\"queue_capacity\": 4"
+                                           << "\"queue_capacity\": -1"
                                            << "pool.queue_capacity must be between 0 and";
-        QTest::newRow("workers as text") << "\"workers\": 2" << "\"workers\": \"2\""
+        QTest::newRow("workers as text") << "\"workers\": 2"
+                                         << "\"workers\": \"2\""
                                          << "pool.workers must be a number, got string";
-        QTest::newRow("unknown distribution") << "\"constant\"" << "\"normal\""
+        QTest::newRow("unknown distribution") << "\"constant\""
+                                              << "\"normal\""
                                               << "pool.service_time.distribution must be one of";
-        QTest::newRow("unknown limiter") << "\"token_bucket\"" << "\"leaky\""
-                                         << "limiters[0].type must be \"token_bucket\"";
-        QTest::newRow("wrong version") << "\"version\": 1" << "\"version\": 2"
+        QTest::newRow("unknown limiter")
+            << "\"token_bucket\""
+            << "\"leaky\""
+            << "limiters[0].type must be one of token_bucket, leaky_bucket, concurrency";
+        QTest::newRow("wrong version") << "\"version\": 1"
+                                       << "\"version\": 2"
                                        << "version 2 is not supported";
-        QTest::newRow("missing pool workers") << "\"workers\": 2," << ""
+        QTest::newRow("missing pool workers") << "\"workers\": 2,"
+                                              << ""
                                               << "missing required field pool.workers";
-        QTest::newRow("zero duration") << "\"duration_s\": 1" << "\"duration_s\": 0"
+        QTest::newRow("burst on concurrency limiter")
+            << "\"type\": \"token_bucket\", \"rate\": 5, \"burst\": 2"
+            << "\"type\": \"concurrency\", \"limit\": 2, \"burst\": 2"
+            << "limiters[0].burst does not apply to a concurrency limiter";
+        QTest::newRow("error rate above one") << "\"queue_capacity\": 4"
+                                              << "\"queue_capacity\": 4, \"error_rate\": 1.5"
+                                              << "pool.error_rate must be between 0 and 1, got 1.5";
+        QTest::newRow("block timeout without block")
+            << "\"queue_capacity\": 4"
+            << "\"queue_capacity\": 4, \"block_timeout_ms\": 5"
+            << "pool.block_timeout_ms needs pool.full_policy";
+        QTest::newRow("zero duration") << "\"duration_s\": 1"
+                                       << "\"duration_s\": 0"
                                        << "load.phases[0].duration_s must be positive";
     }
 
@@ -125,6 +150,108 @@ private slots:
                  samples.error().message.c_str());
     }
 
+    void fullTopologyLoads() {
+        auto s = load_scenario(R"({
+          "version": 1, "name": "full",
+          "classes": [
+            {"name": "a", "load": {"phases": [{"from": 0, "to": 50, "duration_s": 10},
+                                              {"mean": 20, "amplitude": 10, "period_s": 5, "duration_s": 10}]},
+             "limiters": [{"type": "leaky_bucket", "rate": 10, "slack": 2}],
+             "client": {"timeout_ms": 500, "retries": 2, "backoff_ms": 50, "jitter": 0.2}},
+            {"name": "b", "load": {"model": "closed", "clients": 5, "duration_s": 30,
+                                   "think_time": {"distribution": "lognormal", "median_ms": 100, "sigma": 0.5}},
+             "limiters": [{"type": "concurrency", "limit": 3}]}
+          ],
+          "pool": {"workers": 4, "queue_capacity": 8, "full_policy": "block", "block_timeout_ms": 100,
+                   "task_timeout_ms": 900,
+                   "service_time": {"distribution": "pareto", "scale_ms": 5, "alpha": 2.5}},
+          "stages": [{"name": "parse", "concurrency": 2, "queue_capacity": 4, "error_rate": 0.01,
+                      "service_time": {"distribution": "uniform", "min_ms": 1, "max_ms": 3}}],
+          "changes": [{"at_s": 5, "set": "pool.workers", "value": 8},
+                      {"at_s": 6, "set": "classes[1].limiters[0].limit", "value": 6}]
+        })");
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+        QCOMPARE(s->classes.size(), std::size_t{2});
+        QCOMPARE(s->classes[0].load.phases[0].shape, goflow::sim::LoadPhase::Shape::ramp);
+        QCOMPARE(s->classes[0].load.phases[1].shape, goflow::sim::LoadPhase::Shape::sine);
+        QCOMPARE(s->classes[1].load.model, goflow::sim::LoadConfig::Model::closed);
+        QCOMPARE(s->classes[0].client.max_retries, 2);
+        QCOMPARE(s->stages.size(), std::size_t{1});
+        QCOMPARE(s->changes.size(), std::size_t{2});
+        QCOMPARE(s->load_duration(), goflow::Duration(std::chrono::seconds(30)));
+        // Pareto with alpha 2.5 and scale 5 ms has mean 5 * 2.5 / 1.5 ms.
+        QVERIFY(
+            std::abs(std::chrono::duration<double, std::milli>(s->pool.service_time.mean).count() -
+                     25.0 / 3) < 1e-6);
+        auto again = load_scenario(goflow::sim::to_json(*s));
+        QVERIFY2(again.ok(), again.ok() ? "" : again.error().message.c_str());
+        QCOMPARE(goflow::sim::to_json(*again), goflow::sim::to_json(*s));
+    }
+
+    void invalidChangeIsRejected() {
+        auto s = load_scenario(with_extra(R"(,
+  "changes": [{"at_s": 1, "set": "pool.wrokers", "value": 3}])"));
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error().message.find("changes[0]: unknown parameter pool.wrokers") !=
+                     std::string::npos,
+                 s.error().message.c_str());
+    }
+
+    void setParameterChecksRange() {
+        auto s = load_scenario(with_extra(""));
+        QVERIFY(s.ok());
+        QVERIFY(goflow::sim::set_parameter(*s, "pool.workers", 16).ok());
+        QCOMPARE(s->pool.servers, 16);
+        QVERIFY(goflow::sim::set_parameter(*s, "limiters[0].burst", 50).ok());
+        QCOMPARE(s->first_token_bucket()->burst, std::int64_t{50});
+        auto bad = goflow::sim::set_parameter(*s, "pool.workers", 0);
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().message.find("pool.workers must be between 1 and 100000, got 0") !=
+                     std::string::npos,
+                 bad.error().message.c_str());
+        QVERIFY(!goflow::sim::set_parameter(*s, "limiters[3].rate", 1).ok());
+        QVERIFY(!goflow::sim::set_parameter(*s, "pool.workers", std::nan("")).ok());
+        QCOMPARE(s->pool.servers, 16);
+    }
+
+    void traceFileIsReplayed() {
+        QTemporaryDir dir;
+        QFile csv(dir.filePath("times.csv"));
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("time_s\n100.5\n100.0\n101.25\n");
+        csv.close();
+        QFile log(dir.filePath("access.log"));
+        QVERIFY(log.open(QIODevice::WriteOnly));
+        log.write(
+            "127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 2326\n"
+            "127.0.0.1 - - [10/Oct/2000:13:55:38 -0700] \"GET /a HTTP/1.0\" 200 10\n");
+        log.close();
+        const std::string base = dir.path().toStdString();
+        auto s = load_scenario(
+            replaced(R"("arrivals": "even", "phases": [{"rate": 10, "duration_s": 1}])",
+                     R"("trace": {"file": "times.csv"})"),
+            base);
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+        const auto& trace = s->classes[0].load.trace;
+        QCOMPARE(trace.size(), std::size_t{3});
+        QCOMPARE(trace[1], goflow::Duration(std::chrono::milliseconds(500)));
+        QCOMPARE(trace[2], goflow::Duration(std::chrono::milliseconds(1250)));
+        auto a = load_scenario(
+            replaced(R"("arrivals": "even", "phases": [{"rate": 10, "duration_s": 1}])",
+                     R"("trace": {"file": "access.log", "format": "access_log"})"),
+            base);
+        QVERIFY2(a.ok(), a.ok() ? "" : a.error().message.c_str());
+        QCOMPARE(a->classes[0].load.trace.back(), goflow::Duration(std::chrono::seconds(2)));
+        auto missing = load_scenario(
+            replaced(R"("arrivals": "even", "phases": [{"rate": 10, "duration_s": 1}])",
+                     R"("trace": {"file": "nope.csv"})"),
+            base);
+        QVERIFY(!missing.ok());
+        QVERIFY2(missing.error().message.find("load.trace.file: cannot open trace file") !=
+                     std::string::npos,
+                 missing.error().message.c_str());
+    }
+
     void missingFileIsAnIoError() {
         auto s = goflow::sim::load_scenario_file("/nonexistent/scenario.json");
         QVERIFY(!s.ok());
@@ -150,13 +277,13 @@ private slots:
     void defaultScenarioMatchesItsDescription() {
         auto s = goflow::sim::load_scenario_file(GOFLOW_SCENARIO_DIR "/api-burst.json");
         QVERIFY(s.ok());
-        QCOMPARE(s->token_bucket->rate, 100.0);
-        QCOMPARE(s->token_bucket->burst, std::int64_t{200});
-        QCOMPARE(s->pool.workers, 8);
+        QCOMPARE(s->first_token_bucket()->rate, 100.0);
+        QCOMPARE(s->first_token_bucket()->burst, std::int64_t{200});
+        QCOMPARE(s->pool.servers, 8);
         QCOMPARE(s->pool.queue_capacity, 64);
         QCOMPARE(s->pool.service_time.mean, goflow::Duration(std::chrono::milliseconds(50)));
-        QCOMPARE(s->load.phases.size(), std::size_t{3});
-        QCOMPARE(s->load.phases[1].rate, 400.0);
+        QCOMPARE(s->classes[0].load.phases.size(), std::size_t{3});
+        QCOMPARE(s->classes[0].load.phases[1].rate, 400.0);
         QCOMPARE(s->load_duration(), goflow::Duration(std::chrono::seconds(30)));
     }
 };

@@ -40,7 +40,7 @@ namespace detail {
 // A non-owning reference to a callable returning bool, so that Clock::wait_until can be
 // virtual without allocating for its predicate.
 class PredicateRef {
-public:
+  public:
     template <class F>
     PredicateRef(F& f) noexcept
         : object_(static_cast<void*>(&f)),
@@ -48,7 +48,7 @@ public:
 
     bool operator()() const { return call_(object_); }
 
-private:
+  private:
     void* object_;
     bool (*call_)(void*);
 };
@@ -56,7 +56,7 @@ private:
 }  // namespace detail
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
 
     // Returns the current time of this clock.
@@ -78,7 +78,7 @@ public:
     // when the deadline was reached and false when the wait was stopped first.
     bool sleep_until(TimePoint deadline, std::stop_token stop = {}) const;
 
-protected:
+  protected:
     virtual bool do_wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable_any& cv,
                                std::stop_token stop, TimePoint deadline,
                                detail::PredicateRef pred) const = 0;
@@ -86,11 +86,11 @@ protected:
 
 // Reads std::chrono::steady_clock; waits use the condition variable's own timed wait.
 class SteadyClock final : public Clock {
-public:
+  public:
     [[nodiscard]] TimePoint now() const noexcept override;
     [[nodiscard]] WallTimePoint wall_now() const noexcept override;
 
-protected:
+  protected:
     bool do_wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable_any& cv,
                        std::stop_token stop, TimePoint deadline,
                        detail::PredicateRef pred) const override;
@@ -102,7 +102,7 @@ protected:
 // A clock that moves only when advanced. Threads blocked on it wake when an advance reaches
 // their deadline; tests observe blocked threads through waiters() instead of sleeping.
 class ManualClock final : public Clock {
-public:
+  public:
     // Starts at `start`, which corresponds to the calendar time `wall_start`.
     explicit ManualClock(TimePoint start = TimePoint{},
                          WallTimePoint wall_start = WallTimePoint{}) noexcept;
@@ -132,12 +132,12 @@ public:
     bool await_waiters(std::size_t count,
                        std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 
-protected:
+  protected:
     bool do_wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable_any& cv,
                        std::stop_token stop, TimePoint deadline,
                        detail::PredicateRef pred) const override;
 
-private:
+  private:
     struct Sleeper {
         std::uint64_t id;
         TimePoint deadline;

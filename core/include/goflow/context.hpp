@@ -32,7 +32,7 @@ struct ContextState;
 }
 
 class Context {
-public:
+  public:
     // The background context: never canceled, no deadline.
     Context() noexcept = default;
 
@@ -60,7 +60,7 @@ public:
     // Returns with_deadline(clock.now() + timeout).
     [[nodiscard]] Context with_timeout(const Clock& clock, Duration timeout) const;
 
-private:
+  private:
     friend class CancelSource;
     explicit Context(std::shared_ptr<const detail::ContextState> state) noexcept
         : state_(std::move(state)) {}
@@ -70,7 +70,7 @@ private:
 
 // Owns the right to cancel a context. Copies share the same context.
 class CancelSource {
-public:
+  public:
     // A root context with no deadline.
     CancelSource();
 
@@ -84,7 +84,7 @@ public:
 
     [[nodiscard]] bool canceled() const noexcept;
 
-private:
+  private:
     std::shared_ptr<detail::ContextState> state_;
 };
 

@@ -20,7 +20,7 @@ namespace goflow {
 
 template <class T>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
     Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
     Result(errc code, std::string message = {}) : Result(Error{code, std::move(message)}) {}
@@ -42,13 +42,13 @@ public:
     // Returns the value, or `fallback` when this holds an error.
     [[nodiscard]] T value_or(T fallback) const& { return ok() ? value() : std::move(fallback); }
 
-private:
+  private:
     std::variant<T, Error> state_;
 };
 
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     Result() = default;
     Result(Error error) : error_(std::move(error)) {}
     Result(errc code, std::string message = {}) : error_(code, std::move(message)) {}
@@ -57,7 +57,7 @@ public:
     [[nodiscard]] explicit operator bool() const noexcept { return ok(); }
     [[nodiscard]] const Error& error() const& { return error_; }
 
-private:
+  private:
     Error error_;
 };
 

@@ -11,7 +11,7 @@ namespace {
 constexpr int kMaxDepth = 256;
 
 class Parser {
-public:
+  public:
     explicit Parser(std::string_view text) : text_(text) {}
 
     Value parse_document() {
@@ -24,7 +24,7 @@ public:
         return root;
     }
 
-private:
+  private:
     [[noreturn]] void fail(const std::string& problem) const { throw ParseError(here(), problem); }
 
     Location here() const { return location_of(pos_); }
@@ -51,8 +51,7 @@ private:
     char peek() const { return at_end() ? '\0' : text_[pos_]; }
 
     void skip_space() {
-        while (!at_end() &&
-               (peek() == ' ' || peek() == '\t' || peek() == '\n' || peek() == '\r')) {
+        while (!at_end() && (peek() == ' ' || peek() == '\t' || peek() == '\n' || peek() == '\r')) {
             ++pos_;
         }
     }
@@ -77,13 +76,23 @@ private:
         }
         const Location at = here();
         switch (peek()) {
-            case '{': return Value(parse_object(depth), at);
-            case '[': return Value(parse_array(depth), at);
-            case '"': return Value(parse_string(), at);
-            case 't': parse_literal("true"); return Value(true, at);
-            case 'f': parse_literal("false"); return Value(false, at);
-            case 'n': parse_literal("null"); return Value(nullptr, at);
-            default: break;
+            case '{':
+                return Value(parse_object(depth), at);
+            case '[':
+                return Value(parse_array(depth), at);
+            case '"':
+                return Value(parse_string(), at);
+            case 't':
+                parse_literal("true");
+                return Value(true, at);
+            case 'f':
+                parse_literal("false");
+                return Value(false, at);
+            case 'n':
+                parse_literal("null");
+                return Value(nullptr, at);
+            default:
+                break;
         }
         if (peek() == '-' || (peek() >= '0' && peek() <= '9')) {
             return Value(parse_number(), at);
@@ -182,16 +191,36 @@ private:
         }
         const char e = text_[pos_++];
         switch (e) {
-            case '"': out += '"'; return;
-            case '\\': out += '\\'; return;
-            case '/': out += '/'; return;
-            case 'b': out += '\b'; return;
-            case 'f': out += '\f'; return;
-            case 'n': out += '\n'; return;
-            case 'r': out += '\r'; return;
-            case 't': out += '\t'; return;
-            case 'u': append_utf8(out, parse_code_point()); return;
-            default: --pos_; fail(std::string("invalid escape '\\") + e + "'");
+            case '"':
+                out += '"';
+                return;
+            case '\\':
+                out += '\\';
+                return;
+            case '/':
+                out += '/';
+                return;
+            case 'b':
+                out += '\b';
+                return;
+            case 'f':
+                out += '\f';
+                return;
+            case 'n':
+                out += '\n';
+                return;
+            case 'r':
+                out += '\r';
+                return;
+            case 't':
+                out += '\t';
+                return;
+            case 'u':
+                append_utf8(out, parse_code_point());
+                return;
+            default:
+                --pos_;
+                fail(std::string("invalid escape '\\") + e + "'");
         }
     }
 
@@ -200,7 +229,8 @@ private:
             fail("truncated \\u escape");
         }
         unsigned value = 0;
-        const auto [end, ec] = std::from_chars(text_.data() + pos_, text_.data() + pos_ + 4, value, 16);
+        const auto [end, ec] =
+            std::from_chars(text_.data() + pos_, text_.data() + pos_ + 4, value, 16);
         if (ec != std::errc() || end != text_.data() + pos_ + 4) {
             fail("invalid \\u escape; expected four hex digits");
         }

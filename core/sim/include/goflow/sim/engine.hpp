@@ -1,16 +1,25 @@
 // Discrete-event simulation of a scenario in virtual time.
 //
-// The engine offers the scenario's load to a real goflow::TokenBucket driven on virtual time,
-// then to a worker pool modelled as `workers` servers with a FIFO waiting room of
-// `queue_capacity`. A request the bucket refuses is "rejected by the limiter"; one that finds
-// every worker busy and the waiting room full is "rejected by a full queue". Latency runs from a
-// request's arrival (its intended send time) to its completion, so queueing is never hidden.
+// Each request class generates attempts from its load (open: phases or a trace; closed: a fixed
+// set of clients with think time). An attempt passes its class's limiters in order; the limiters
+// are the real goflow::core classes (TokenBucket, LeakyBucket, ConcurrencyLimiter) driven on
+// virtual time. An admitted attempt enters the worker pool, modelled as `workers` servers with a
+// FIFO queue of `queue_capacity` and a full-queue policy, then each pipeline stage in order, each
+// a station with its own servers and queue. A stage whose queue is full holds the finished item
+// in the previous station's server until room appears, so a slow stage applies backpressure to
+// the stations before it, as a bounded pipeline does.
 //
-// Every `sample_interval` of virtual time the engine appends a Sample: the state at that moment
-// (token level, queue depth, busy workers) and the counts of the interval that just ended. After
-// the load ends the engine keeps running until the pool drains, so every admitted request
-// completes and offered = admitted + rejected_by_limiter + rejected_by_queue holds exactly.
-// The same scenario and seed give the same numbers, bit for bit.
+// A client gives up on an attempt after its timeout and may retry with exponential backoff and
+// jitter; the server keeps working on the abandoned attempt ("wasted" work), which is how a
+// retry storm builds. Latency runs from a request's intended send time (its first attempt) to
+// its completion, so queueing before admission is never hidden.
+//
+// Every sample interval the engine appends a Sample: the state at that moment (limiter levels,
+// queue depth and busy servers per station) and the counts of the interval that just ended.
+// After the load ends the engine runs until every attempt has left the system, so at the end
+//     offered = completed + failed + dropped   and   admitted = served + errors.
+// The same scenario and seed give the same numbers, bit for bit. Memory is bounded by the number
+// of stations and requests in flight, plus one Sample per interval.
 //
 //     goflow::sim::Engine engine(scenario);
 //     engine.run_until(std::chrono::seconds(5));  // step, e.g. paced for a replay
@@ -23,54 +32,107 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <optional>
-#include <queue>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "goflow/sim/histogram.hpp"
 #include "goflow/sim/scenario.hpp"
-#include "goflow/token_bucket.hpp"
 
 namespace goflow::sim {
 
-struct Sample {
-    Duration time{};  // end of the interval, measured from the start of the run
-    double tokens = 0;  // token level at `time`; NaN when the scenario has no limiter
+struct StationSample {
     int queue_depth = 0;
-    int busy_workers = 0;
-    // Counts of the interval that ends at `time`.
-    std::uint32_t offered = 0;
-    std::uint32_t admitted = 0;  // passed the limiter and accepted by the pool
-    std::uint32_t rejected_by_limiter = 0;
-    std::uint32_t rejected_by_queue = 0;
-    std::uint32_t completed = 0;
-    // Latency of the requests completed in this interval, in milliseconds; 0 when none.
+    int busy = 0;     // servers working
+    int blocked = 0;  // servers holding a finished item that the next stage has no room for
+    // Time in the station (queue, service and blocking) of items that left it in the interval.
     double latency_p50_ms = 0;
     double latency_p95_ms = 0;
     double latency_p99_ms = 0;
 };
 
-struct Summary {
+struct Sample {
+    Duration time{};  // end of the interval, measured from the start of the run
+    // Level of the first token bucket of the first class at `time`; NaN when there is none.
+    double tokens = 0;
+    int queue_depth = 0;   // the pool's
+    int busy_workers = 0;  // the pool's
+    // Counts of the interval that ends at `time`. Attempt counts: admitted, rejected_*,
+    // timed_out, retried. Request outcomes: completed, failed, dropped.
+    std::uint32_t offered = 0;
+    std::uint32_t admitted = 0;
+    std::uint32_t rejected_by_limiter = 0;
+    std::uint32_t rejected_by_queue = 0;
+    std::uint32_t timed_out = 0;
+    std::uint32_t retried = 0;
+    std::uint32_t completed = 0;
+    std::uint32_t failed = 0;
+    std::uint32_t dropped = 0;
+    // End-to-end latency of the requests completed in this interval, in ms; 0 when none.
+    double latency_p50_ms = 0;
+    double latency_p95_ms = 0;
+    double latency_p99_ms = 0;
+    std::vector<StationSample> stations;  // the pool, then each stage
+    // Each limiter of each class in scenario order: token bucket level, leaky bucket backlog
+    // (slots already promised), or concurrency permits in use.
+    std::vector<double> limiter_levels;
+};
+
+struct StationSummary {
+    std::string name;
+    std::uint64_t entered = 0;
+    std::uint64_t served = 0;  // finished successfully
+    std::uint64_t errors = 0;  // failed or timed out in this station
+    int max_queue_depth = 0;
+    double mean_wait_ms = 0;  // time in the queue before service
+    double latency_p50_ms = 0;
+    double latency_p99_ms = 0;
+};
+
+struct ClassSummary {
+    std::string name;
     std::uint64_t offered = 0;
-    std::uint64_t admitted = 0;
+    std::uint64_t completed = 0;
+    std::uint64_t failed = 0;
+    std::uint64_t dropped = 0;
+    std::uint64_t rejected = 0;  // attempts rejected by a limiter or a full queue
+    double latency_p99_ms = 0;
+};
+
+struct Summary {
+    std::uint64_t offered = 0;   // requests, counted once however often they are retried
+    std::uint64_t attempts = 0;  // offered + retried
+    std::uint64_t admitted = 0;  // attempts accepted by the limiters and the pool
     std::uint64_t rejected_by_limiter = 0;
     std::uint64_t rejected_by_queue = 0;
-    std::uint64_t completed = 0;
-    int max_queue_depth = 0;
+    std::uint64_t timed_out = 0;  // attempts the client gave up waiting for
+    std::uint64_t retried = 0;
+    std::uint64_t completed = 0;  // requests that succeeded
+    std::uint64_t failed = 0;     // requests whose last attempt failed in a station
+    std::uint64_t dropped = 0;    // requests whose last attempt was rejected or timed out
+    std::uint64_t wasted = 0;     // attempts served after their client gave up
+    int max_queue_depth = 0;      // the pool's
     double latency_mean_ms = 0;
     double latency_p50_ms = 0;
     double latency_p95_ms = 0;
     double latency_p99_ms = 0;
     double latency_max_ms = 0;
-    Duration load_duration{};  // length of the load phases
+    std::vector<StationSummary> stations;
+    std::vector<ClassSummary> classes;
+    Duration load_duration{};  // length of the load
     Duration simulated{};      // virtual time covered, including the drain after the load
-    std::uint64_t events = 0;  // arrivals, completions and samples processed
+    std::uint64_t events = 0;  // events processed
+    // Little's law over admitted attempts: time-average number in the stations, their
+    // throughput, and mean time in the stations. L = throughput * W holds for a drained run.
+    double mean_in_system = 0;
+    double throughput_per_s = 0;
+    double mean_time_in_system_ms = 0;
 };
 
 class Engine {
-public:
+  public:
     explicit Engine(Scenario scenario);
+    ~Engine();
 
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
@@ -78,65 +140,26 @@ public:
     // Processes every event up to and including virtual time `t` (from the start of the run).
     void run_until(Duration t);
 
-    // Runs until the load has ended and every admitted request has completed.
+    // Runs until the load has ended and every attempt has left the system.
     void run_to_end();
 
-    [[nodiscard]] bool finished() const { return finished_; }
-    [[nodiscard]] Duration now() const { return now_; }
-    [[nodiscard]] const Scenario& scenario() const { return scenario_; }
-    [[nodiscard]] const std::vector<Sample>& samples() const { return samples_; }
+    [[nodiscard]] bool finished() const;
+    [[nodiscard]] Duration now() const;
+    [[nodiscard]] const Scenario& scenario() const;
+    [[nodiscard]] const std::vector<Sample>& samples() const;
     [[nodiscard]] Summary summary() const;
 
-private:
-    struct Completion {
-        Duration at;
-        std::uint64_t sequence;  // breaks ties in arrival order, for determinism
-        Duration arrived;
-        bool operator>(const Completion& other) const {
-            return at != other.at ? at > other.at : sequence > other.sequence;
-        }
-    };
-
-    void on_arrival();
-    void on_completion();
-    void on_sample();
-    void start_service(Duration arrived);
-    void schedule_next_arrival();
-    [[nodiscard]] Duration draw_service_time();
-    [[nodiscard]] double draw_uniform();  // in [0, 1)
-
-    Scenario scenario_;
-    std::shared_ptr<ManualClock> clock_;
-    std::optional<TokenBucket> bucket_;
-    std::mt19937_64 random_;
-
-    Duration now_{};
-    Duration load_end_{};
-    bool finished_ = false;
-
-    // Arrival generator: the next arrival time, or nullopt once the load has ended.
-    std::optional<Duration> next_arrival_;
-    std::size_t phase_ = 0;
-    Duration phase_start_{};
-    std::uint64_t phase_arrivals_ = 0;  // arrivals so far in the phase, for even spacing
-
-    std::priority_queue<Completion, std::vector<Completion>, std::greater<>> in_service_;
-    std::deque<Duration> waiting_;  // arrival times of queued requests, FIFO
-    std::uint64_t next_sequence_ = 0;
-    Duration next_sample_{};
-
-    Summary totals_;
-    Sample interval_;
-    LatencyHistogram interval_latency_;
-    LatencyHistogram latency_;
-    std::vector<Sample> samples_;
+  private:
+    class Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
-// Runs `scenario` to the end and returns its samples and summary.
 struct SimulationResult {
     std::vector<Sample> samples;
     Summary summary;
 };
+
+// Runs `scenario` to the end and returns its samples and summary.
 [[nodiscard]] SimulationResult simulate(const Scenario& scenario);
 
 }  // namespace goflow::sim

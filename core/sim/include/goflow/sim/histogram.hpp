@@ -13,7 +13,7 @@
 namespace goflow::sim {
 
 class LatencyHistogram {
-public:
+  public:
     LatencyHistogram();
 
     void record(std::uint64_t value);
@@ -29,7 +29,7 @@ public:
     // ceil(p / 100 * count)-th smallest value, clamped to the recorded min and max. 0 when empty.
     [[nodiscard]] std::uint64_t percentile(double p) const;
 
-private:
+  private:
     std::vector<std::uint64_t> buckets_;
     std::uint64_t count_ = 0;
     std::uint64_t max_ = 0;

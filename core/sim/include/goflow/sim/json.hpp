@@ -32,7 +32,7 @@ using Array = std::vector<Value>;
 using Object = std::vector<std::pair<std::string, Value>>;
 
 class Value {
-public:
+  public:
     Value() = default;  // null
     Value(std::nullptr_t, Location at) : location_(at) {}
     Value(bool b, Location at) : data_(b), location_(at) {}
@@ -63,7 +63,7 @@ public:
 
     [[nodiscard]] Location location() const { return location_; }
 
-private:
+  private:
     std::variant<std::monostate, bool, double, std::string, std::shared_ptr<const Array>,
                  std::shared_ptr<const Object>>
         data_;
@@ -72,11 +72,11 @@ private:
 
 // Thrown by parse(); what() reads "line L, column C: <problem>".
 class ParseError : public std::runtime_error {
-public:
+  public:
     ParseError(Location at, const std::string& problem);
     [[nodiscard]] Location location() const { return location_; }
 
-private:
+  private:
     Location location_;
 };
 

@@ -1,0 +1,62 @@
+// Deterministic random draws for the simulator. Private to goflow::sim.
+//
+// std::mt19937_64's output is fixed by the C++ standard, but the standard distributions are not,
+// so the transforms live here: the same seed gives the same draws with every standard library.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+#include <random>
+
+#include "goflow/sim/scenario.hpp"
+
+namespace goflow::sim::detail {
+
+class Random {
+  public:
+    explicit Random(std::uint64_t seed) : engine_(seed) {}
+
+    // Returns a double in [0, 1) with 53 random bits.
+    double uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
+
+    // Returns an exponential draw with mean 1.
+    double unit_exponential() { return -std::log1p(-uniform()); }
+
+    // Returns a standard normal draw (Box-Muller; one draw per two uniforms, for simplicity).
+    double normal() {
+        const double radius = std::sqrt(-2.0 * std::log1p(-uniform()));
+        return radius * std::cos(2.0 * std::numbers::pi * uniform());
+    }
+
+    // Returns a draw of `d`. Draws are capped at 10^6 s, so that a heavy tail cannot overflow
+    // virtual time.
+    Duration draw(const Distribution& d) {
+        double ns = 0;
+        switch (d.kind) {
+            case Distribution::Kind::constant:
+                return d.mean;
+            case Distribution::Kind::exponential:
+                ns = unit_exponential() * static_cast<double>(d.mean.count());
+                break;
+            case Distribution::Kind::uniform:
+                ns = static_cast<double>(d.min.count()) +
+                     uniform() * static_cast<double>((d.max - d.min).count());
+                break;
+            case Distribution::Kind::lognormal:
+                ns = static_cast<double>(d.median.count()) * std::exp(d.sigma * normal());
+                break;
+            case Distribution::Kind::pareto:
+                ns =
+                    static_cast<double>(d.scale.count()) / std::pow(1.0 - uniform(), 1.0 / d.alpha);
+                break;
+        }
+        return Duration(static_cast<Duration::rep>(std::min(ns, kMaxDrawNs)));
+    }
+
+  private:
+    static constexpr double kMaxDrawNs = 1e15;
+    std::mt19937_64 engine_;
+};
+
+}  // namespace goflow::sim::detail
