@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "goflow/sim/json.hpp"
 #include "goflow/sim/scenario.hpp"
 
 using goflow::sim::load_scenario;
@@ -250,6 +251,61 @@ class TestScenario : public QObject {
         QVERIFY2(missing.error().message.find("load.trace.file: cannot open trace file") !=
                      std::string::npos,
                  missing.error().message.c_str());
+    }
+
+    // For each object kind, an unknown member makes the reader list its valid fields; that list
+    // must equal the properties the JSON Schema declares for the same object.
+    void schemaAgreesWithReader_data() {
+        QTest::addColumn<QString>("marker");
+        QTest::addColumn<QString>("definition");
+        QTest::newRow("root") << "ROOT" << "";
+        QTest::newRow("class") << "CLASS" << "class";
+        QTest::newRow("load") << "LOAD" << "load";
+        QTest::newRow("phase") << "PHASE" << "phase";
+        QTest::newRow("limiter") << "LIMITER" << "limiter";
+        QTest::newRow("client") << "CLIENT" << "client";
+        QTest::newRow("pool") << "POOL" << "pool";
+        QTest::newRow("stage") << "STAGE" << "stage";
+        QTest::newRow("distribution") << "DIST" << "distribution";
+        QTest::newRow("change") << "CHANGE" << "change";
+    }
+
+    void schemaAgreesWithReader() {
+        QFETCH(QString, marker);
+        QFETCH(QString, definition);
+        QString text = QStringLiteral(R"({ROOT "version": 1,
+          "classes": [{CLASS "name": "a",
+            "load": {LOAD "phases": [{PHASE "rate": 1, "duration_s": 1}]},
+            "limiters": [{LIMITER "type": "concurrency", "limit": 1}],
+            "client": {CLIENT "retries": 1}}],
+          "pool": {POOL "workers": 1, "service_time": {DIST "mean_ms": 1}},
+          "stages": [{STAGE "concurrency": 1, "service_time": {"mean_ms": 1}}],
+          "changes": [{CHANGE "at_s": 1, "set": "pool.workers", "value": 2}]})");
+        for (const char* m : {"ROOT", "CLASS", "LOAD", "PHASE", "LIMITER", "CLIENT", "POOL", "STAGE",
+                              "DIST", "CHANGE"}) {
+            text.replace(QLatin1String(m), QLatin1String(m) == marker ? "\"qqqqqqqqqqqqqqqqqq\": 0," : "");
+        }
+        auto scenario = load_scenario(text.toStdString());
+        QVERIFY(!scenario.ok());
+        const QString message = QString::fromStdString(scenario.error().message);
+        const QString prefix = QStringLiteral("valid fields are ");
+        QVERIFY2(message.contains(prefix), qPrintable(message));
+        QStringList readerFields = message.mid(message.indexOf(prefix) + prefix.size()).split(' ');
+        readerFields.sort();
+
+        QFile file(QStringLiteral(GOFLOW_SCENARIO_DIR "/scenario.schema.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto schema = goflow::sim::json::parse(file.readAll().toStdString());
+        const auto* object = definition.isEmpty()
+                                 ? &schema
+                                 : schema.find("$defs")->find(definition.toStdString());
+        QVERIFY(object != nullptr);
+        QStringList schemaFields;
+        for (const auto& [name, value] : object->find("properties")->as_object()) {
+            schemaFields.append(QString::fromStdString(name));
+        }
+        schemaFields.sort();
+        QCOMPARE(readerFields, schemaFields);
     }
 
     void missingFileIsAnIoError() {
