@@ -32,8 +32,8 @@ ConcurrencyLimiter::ConcurrencyLimiter(ConcurrencyLimiterOptions options)
 }
 
 Error ConcurrencyLimiter::exceeds_limit_error(std::int64_t n) const {
-    return Error(errc::exceeds_limit, "requested " + std::to_string(n) + " permits, limit is " +
-                                          std::to_string(limit_));
+    return Error(errc::exceeds_limit,
+                 "requested " + std::to_string(n) + " permits, limit is " + std::to_string(limit_));
 }
 
 void ConcurrencyLimiter::grant_waiters_locked() {
@@ -72,8 +72,8 @@ Result<ConcurrencyLimiter::Permit> ConcurrencyLimiter::acquire(std::int64_t n, c
 
     Waiter waiter{n};
     const auto position = waiters_.insert(waiters_.end(), &waiter);
-    const std::error_code ec = wait(*clock_, lock, waiter.wake, ctx,
-                                    [&] { return waiter.granted || waiter.failure; });
+    const std::error_code ec =
+        wait(*clock_, lock, waiter.wake, ctx, [&] { return waiter.granted || waiter.failure; });
     if (waiter.granted) {
         if (!ec) {
             ++acquired_;
@@ -95,8 +95,7 @@ Result<ConcurrencyLimiter::Permit> ConcurrencyLimiter::acquire(std::int64_t n, c
     return Error(ec);
 }
 
-Result<ConcurrencyLimiter::Permit> ConcurrencyLimiter::acquire_for(Duration timeout,
-                                                                   std::int64_t n,
+Result<ConcurrencyLimiter::Permit> ConcurrencyLimiter::acquire_for(Duration timeout, std::int64_t n,
                                                                    const Context& ctx) {
     return acquire(n, ctx.with_timeout(*clock_, timeout));
 }
@@ -110,9 +109,9 @@ Result<ConcurrencyLimiter::Permit> ConcurrencyLimiter::try_acquire(std::int64_t 
     }
     if (!waiters_.empty() || in_use_ + n > limit_) {
         ++rejected_;
-        return Error(errc::rate_limited, std::to_string(in_use_) + " of " +
-                                             std::to_string(limit_) + " permits in use, " +
-                                             std::to_string(waiters_.size()) + " waiting");
+        return Error(errc::rate_limited, std::to_string(in_use_) + " of " + std::to_string(limit_) +
+                                             " permits in use, " + std::to_string(waiters_.size()) +
+                                             " waiting");
     }
     in_use_ += n;
     ++acquired_;

@@ -49,18 +49,18 @@ struct ConcurrencyLimiterOptions {
 // A cheap copy of a limiter's state for dashboards and tests.
 struct ConcurrencyLimiterSnapshot {
     std::int64_t limit = 0;
-    std::int64_t in_use = 0;      // may exceed limit after the limit was lowered
-    std::int64_t waiting = 0;     // threads blocked in acquire
-    std::uint64_t acquired = 0;   // successful acquisitions
-    std::uint64_t rejected = 0;   // failed acquisitions (busy, timeout, canceled, over limit)
-    std::uint64_t released = 0;   // release operations that returned permits
+    std::int64_t in_use = 0;     // may exceed limit after the limit was lowered
+    std::int64_t waiting = 0;    // threads blocked in acquire
+    std::uint64_t acquired = 0;  // successful acquisitions
+    std::uint64_t rejected = 0;  // failed acquisitions (busy, timeout, canceled, over limit)
+    std::uint64_t released = 0;  // release operations that returned permits
 };
 
 class ConcurrencyLimiter {
-public:
+  public:
     // Permits held by one caller. Releases them on destruction. Move-only.
     class Permit {
-    public:
+      public:
         Permit() = default;
         Permit(Permit&& other) noexcept;
         Permit& operator=(Permit&& other) noexcept;
@@ -78,7 +78,7 @@ public:
         Result<void> release();
         Result<void> release(std::int64_t n);
 
-    private:
+      private:
         friend class ConcurrencyLimiter;
         Permit(ConcurrencyLimiter* owner, std::int64_t count) noexcept
             : owner_(owner), count_(count) {}
@@ -140,12 +140,12 @@ public:
     [[nodiscard]] ConcurrencyLimiterSnapshot snapshot() const;
     [[nodiscard]] const Clock& clock() const noexcept { return *clock_; }
 
-private:
+  private:
     // A blocked acquisition. Lives on the waiting thread's stack; queued in waiters_.
     struct Waiter {
         std::int64_t count;
-        bool granted = false;        // guarded by mutex_; set when the permits were handed over
-        std::error_code failure;     // guarded by mutex_; set when the request became impossible
+        bool granted = false;     // guarded by mutex_; set when the permits were handed over
+        std::error_code failure;  // guarded by mutex_; set when the request became impossible
         std::condition_variable_any wake;
     };
 
@@ -169,12 +169,12 @@ private:
     std::shared_ptr<const Clock> clock_;
 
     mutable std::mutex mutex_;
-    std::int64_t limit_;           // guarded by mutex_
-    std::int64_t in_use_ = 0;      // guarded by mutex_
-    std::list<Waiter*> waiters_;   // guarded by mutex_; arrival order
-    std::uint64_t acquired_ = 0;   // guarded by mutex_
-    std::uint64_t rejected_ = 0;   // guarded by mutex_
-    std::uint64_t released_ = 0;   // guarded by mutex_
+    std::int64_t limit_;          // guarded by mutex_
+    std::int64_t in_use_ = 0;     // guarded by mutex_
+    std::list<Waiter*> waiters_;  // guarded by mutex_; arrival order
+    std::uint64_t acquired_ = 0;  // guarded by mutex_
+    std::uint64_t rejected_ = 0;  // guarded by mutex_
+    std::uint64_t released_ = 0;  // guarded by mutex_
 };
 
 }  // namespace goflow

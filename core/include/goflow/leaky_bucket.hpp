@@ -60,7 +60,7 @@ struct LeakyBucketSnapshot {
 };
 
 class LeakyBucket {
-public:
+  public:
     static constexpr double unlimited = std::numeric_limits<double>::infinity();
 
     // Throws std::invalid_argument naming the field when the rate is zero, negative or NaN, or
@@ -97,7 +97,7 @@ public:
     [[nodiscard]] LeakyBucketSnapshot snapshot() const;
     [[nodiscard]] const Clock& clock() const noexcept { return *clock_; }
 
-private:
+  private:
     // The slot a take at `now` would get, and the state after taking it.
     struct Slot {
         TimePoint at;          // kNoDeadline when the slot never comes
