@@ -5,10 +5,11 @@
 #include <utility>
 
 // How a waiter that gives up keeps no permit: grant_waiters_locked() hands permits over and
-// dequeues the waiter under mutex_, and the waiter re-checks `granted` under the same mutex
-// after its wait ends. If a release granted it the permits in the instant between its
-// cancellation and its re-lock, the waiter returns them and grants the next waiters itself
-// before it reports the failure, so permits never stay with a caller that got an error.
+// dequeues the waiter under mutex_, and the waiter checks `granted` under the same mutex after
+// its wait ends. A waiter that was granted its permits before it got the mutex back returns
+// them as a Permit and reports success, even if its context ended in the same instant. A waiter
+// that was not granted removes itself from the queue before it releases the mutex, so no later
+// release can hand it anything.
 
 namespace goflow {
 namespace {
@@ -75,19 +76,16 @@ Result<ConcurrencyLimiter::Permit> ConcurrencyLimiter::acquire(std::int64_t n, c
     const std::error_code ec =
         wait(*clock_, lock, waiter.wake, ctx, [&] { return waiter.granted || waiter.failure; });
     if (waiter.granted) {
-        if (!ec) {
-            ++acquired_;
-            return Permit(this, n);
-        }
-        // Granted in the same instant as the context ended: hand the permits on.
-        in_use_ -= n;
-    } else if (!waiter.failure) {
+        ++acquired_;
+        return Permit(this, n);
+    }
+    if (!waiter.failure) {
         waiters_.erase(position);
     }
     // Removing a waiter from the head may let the ones behind it through.
     grant_waiters_locked();
     ++rejected_;
-    if (waiter.failure && !waiter.granted) {
+    if (waiter.failure) {
         return Error(waiter.failure, "requested " + std::to_string(n) +
                                          " permits, limit was lowered to " +
                                          std::to_string(limit_));

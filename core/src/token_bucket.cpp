@@ -11,9 +11,9 @@ namespace {
 
 constexpr double kNanosPerSecond = 1e9;
 
-// Levels are kept in units of 1e-9 token, so that refilling over `elapsed` nanoseconds at
-// `rate` tokens per second is the single product elapsed * rate: exact for integer rates and
-// gaps below 2^53, and free of a division on the admission path.
+// Levels are kept in units of 1e-9 token. Refilling over `elapsed` nanoseconds at `rate` tokens
+// per second is then the single product elapsed * rate, which is exact for integer rates and
+// products below 2^53 and needs no division on the admission path.
 constexpr double kLevelPerToken = 1e9;
 
 double to_level(double tokens) {

@@ -5,8 +5,9 @@
 // is released or destroyed. acquire() blocks with a context, acquire_for() with a timeout, and
 // try_acquire() never blocks. Waiters are served strictly in arrival order: a request for many
 // permits is not overtaken by a stream of small ones, and try_acquire() fails while anyone
-// waits. A waiter that gives up (cancellation or deadline) never keeps a permit, even when a
-// release grants it one at the same moment: it hands the permit on before it returns.
+// waits. A waiter whose context ends never keeps a permit while reporting an error. When a
+// release races with the cancellation, either the grant comes first and acquire() succeeds, or
+// the waiter leaves the queue first and the release serves the next waiter.
 //
 // Releases go through the Permit that the acquisition returned, so a release can never take
 // back permits that another caller holds: releasing an empty, moved-from or already released

@@ -1,7 +1,7 @@
 // Leaky bucket pacer: admissions spaced 1/rate apart, with an explicit slack.
 //
-// Every admission gets a slot. Slots follow each other at exactly 1/rate seconds; after an
-// idle period the first `slack` + 1 admissions may go at once, and every later one waits for its
+// Every admission gets a slot, and slots follow each other at exactly 1/rate seconds. After an
+// idle period the first `slack` + 1 admissions may go at once. Every later one waits for its
 // slot, so beyond the slack consecutive admissions are never closer than 1/rate. A slack of 0
 // means strictly spaced. take() blocks until the caller's slot; try_take() admits only when a
 // slot is free now; reserve() assigns a slot and returns its time without blocking, which is
@@ -74,12 +74,13 @@ class LeakyBucket {
     [[nodiscard]] bool try_take();
     [[nodiscard]] bool try_take_at(TimePoint t);
 
-    // Blocks until the caller's slot comes. Fails at once, taking no slot, with errc::canceled
-    // when the context is already canceled and with errc::deadline_exceeded when the slot would
-    // come after the context's deadline (or never, if the context has a deadline); with
-    // errc::rate_limited when the slot would never come and there is no deadline. A take
-    // canceled while blocked fails with errc::canceled; it frees its slot when no later take
-    // holds one, and otherwise leaves it unused, so later takes keep their times.
+    // Blocks until the caller's slot comes. Fails at once, taking no slot, when the context is
+    // already canceled (errc::canceled) or when the slot would come after the context's deadline
+    // (errc::deadline_exceeded). A slot that would never come fails with
+    // errc::deadline_exceeded if the context has a deadline and errc::rate_limited otherwise. A
+    // take canceled while blocked fails with errc::canceled. It frees its slot when no later take
+    // holds one, and otherwise leaves the slot unused, so later takes keep their times. There is
+    // no take_at(): on virtual time, reserve_at() returns the time at which the caller proceeds.
     Result<void> take(const Context& ctx = {});
 
     // Assigns the next slot and returns its time, which may be later than now. Never blocks.

@@ -1,7 +1,7 @@
 // Token bucket rate limiter: bursts up to `burst`, a long-run average of `rate` per second.
 //
 // The bucket holds up to `burst` tokens and gains `rate` tokens per second. Each admission takes
-// n tokens. allow() answers at once; wait() blocks until the tokens are due or the context ends;
+// n tokens. allow() returns at once; wait() blocks until the tokens are due or the context ends;
 // reserve() takes the tokens now and tells the caller how long to wait, so it can decide, and
 // its cancel() hands back what no later caller has claimed. Every time-based call has an
 // `_at(t, ...)` form that uses `t` instead of the clock, which is how the simulator drives a
@@ -160,7 +160,8 @@ class TokenBucket {
     // errc::rate_limited when they would never come (a rate of 0, or a wait beyond
     // Duration::max()) and the context has no deadline. A wait canceled while blocked hands
     // back its tokens as Reservation::cancel() does and fails with errc::canceled. The wake-up
-    // time is fixed when the wait starts; a later set_rate() does not move it.
+    // time is fixed when the wait starts; a later set_rate() does not move it. There is no
+    // wait_at(): on virtual time, reserve_at() returns the time at which the caller proceeds.
     Result<void> wait(std::int64_t n = 1, const Context& ctx = {});
 
     // Takes n tokens now, possibly driving the level negative, and returns when they are due.
