@@ -14,10 +14,15 @@
 namespace goflow {
 namespace {
 
+[[noreturn, gnu::noinline, gnu::cold]] void throw_invalid_count(std::int64_t n,
+                                                                const char* function) {
+    throw std::invalid_argument(std::string(function) + ": n must be at least 1, got " +
+                                std::to_string(n));
+}
+
 void require_count(std::int64_t n, const char* function) {
-    if (n < 1) {
-        throw std::invalid_argument(std::string(function) + ": n must be at least 1, got " +
-                                    std::to_string(n));
+    if (n < 1) [[unlikely]] {
+        throw_invalid_count(n, function);
     }
 }
 
@@ -136,6 +141,15 @@ Result<void> ConcurrencyLimiter::release(Permit& permit, std::int64_t n) {
     return {};
 }
 
+void ConcurrencyLimiter::give_back(std::int64_t n) noexcept {
+    std::lock_guard guard(mutex_);
+    in_use_ -= n;
+    ++released_;
+    if (!waiters_.empty()) {
+        grant_waiters_locked();
+    }
+}
+
 void ConcurrencyLimiter::set_limit(std::int64_t limit) {
     require_limit(limit);
     std::lock_guard guard(mutex_);
@@ -183,25 +197,15 @@ ConcurrencyLimiterSnapshot ConcurrencyLimiter::snapshot() const {
 
 // ---- Permit ----
 
-ConcurrencyLimiter::Permit::Permit(Permit&& other) noexcept
-    : owner_(std::exchange(other.owner_, nullptr)), count_(std::exchange(other.count_, 0)) {}
-
 ConcurrencyLimiter::Permit& ConcurrencyLimiter::Permit::operator=(Permit&& other) noexcept {
     if (this != &other) {
         if (owner_ != nullptr) {
-            (void)owner_->release(*this, count_);
+            owner_->give_back(count_);
         }
         owner_ = std::exchange(other.owner_, nullptr);
         count_ = std::exchange(other.count_, 0);
     }
     return *this;
-}
-
-ConcurrencyLimiter::Permit::~Permit() {
-    if (owner_ != nullptr) {
-        // Cannot fail: the permit holds exactly count_ permits of owner_.
-        (void)owner_->release(*this, count_);
-    }
 }
 
 Result<void> ConcurrencyLimiter::Permit::release() {

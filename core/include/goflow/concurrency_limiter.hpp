@@ -33,6 +33,7 @@
 #include <memory>
 #include <mutex>
 #include <type_traits>
+#include <utility>
 
 #include "goflow/clock.hpp"
 #include "goflow/context.hpp"
@@ -63,11 +64,17 @@ class ConcurrencyLimiter {
     class Permit {
       public:
         Permit() = default;
-        Permit(Permit&& other) noexcept;
+        Permit(Permit&& other) noexcept
+            : owner_(std::exchange(other.owner_, nullptr)),
+              count_(std::exchange(other.count_, 0)) {}
         Permit& operator=(Permit&& other) noexcept;
         Permit(const Permit&) = delete;
         Permit& operator=(const Permit&) = delete;
-        ~Permit();
+        ~Permit() {
+            if (owner_ != nullptr) {
+                owner_->give_back(count_);
+            }
+        }
 
         // Returns the permits still held; 0 once released, moved from or default-constructed.
         [[nodiscard]] std::int64_t count() const noexcept { return count_; }
@@ -164,6 +171,8 @@ class ConcurrencyLimiter {
     }
 
     Error exceeds_limit_error(std::int64_t n) const;
+    // Returns n permits that a Permit held and serves waiters. Never fails.
+    void give_back(std::int64_t n) noexcept;
     // Hands permits to waiters at the head of the queue while they fit.
     void grant_waiters_locked();
 
