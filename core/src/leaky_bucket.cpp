@@ -35,7 +35,7 @@ Duration LeakyBucket::slot_offset(std::int64_t index) const {
 }
 
 TimePoint LeakyBucket::add_saturated(TimePoint origin, Duration offset) {
-    if (offset >= kNoDeadline - origin) {
+    if (origin >= kNoDeadline - offset) {
         return kNoDeadline;
     }
     return origin + offset;

@@ -143,7 +143,7 @@ Result<TimePoint> TokenBucket::reserve_locked(TimePoint t, std::int64_t n, TimeP
     }
     const double request = to_level(static_cast<double>(n));
     const Duration delay = duration_for_locked(request - advance_locked(now));
-    if (delay == Duration::max() || delay >= kNoDeadline - now) {
+    if (delay == Duration::max() || now >= kNoDeadline - delay) {
         ++rejected_;
         if (latest != kNoDeadline) {
             return Error(errc::deadline_exceeded, "tokens would never become available");

@@ -106,8 +106,8 @@ class LeakyBucket {
         std::int64_t count{};  // count_ after the take
     };
 
-    // Returns the offset of slot `index` from the origin, rounded up to whole nanoseconds and
-    // saturated at Duration::max() (or its negation).
+    // Returns the offset of slot `index` (at least 0) from the origin, rounded up to whole
+    // nanoseconds and saturated at Duration::max().
     Duration slot_offset(std::int64_t index) const;
     // Returns origin + offset, or kNoDeadline when that is beyond TimePoint::max().
     static TimePoint add_saturated(TimePoint origin, Duration offset);
