@@ -1,21 +1,22 @@
 // Token bucket rate limiter: bursts up to `burst`, a long-run average of `rate` per second.
 //
 // The bucket holds up to `burst` tokens and gains `rate` tokens per second. Each admission takes
-// n tokens. allow() returns at once; wait() blocks until the tokens are due or the context ends;
-// reserve() takes the tokens now and tells the caller how long to wait, so it can decide, and
-// its cancel() hands back what no later caller has claimed. Every time-based call has an
-// `_at(t, ...)` form that uses `t` instead of the clock, which is how the simulator drives a
-// bucket on virtual time. A time point earlier than the latest one passed to a call that changes
-// the bucket counts as that latest one: it never adds tokens and never dates an admission
-// earlier. Readouts (tokens_at, time_until_at) change nothing and may look at any time point.
+// n tokens. allow() returns at once, and wait() blocks until the tokens are due or the context
+// ends. reserve() takes the tokens now and returns when they are due, so the caller can decide
+// whether to wait; cancelling the reservation hands back what no later caller has claimed.
+// Every time-based call has an `_at(t, ...)` form that uses `t` instead of the clock, which is
+// how the simulator drives a bucket on virtual time. A time point earlier than the latest one
+// passed to a call that changes the bucket counts as that latest one, so it never adds tokens
+// and never dates an admission earlier. Readouts (tokens_at, time_until_at) change nothing and
+// may look at any time point.
 //
 // The level is a double in units of 1e-9 token, refilled from integer nanosecond timestamps by
 // one multiplication, so fractional tokens carry over between calls and no elapsed time is
-// dropped. Waits are rounded up to the
-// next nanosecond and saturate at Duration::max(), so a tiny rate such as 1e-12/s still limits.
-// A rate of `unlimited` admits everything regardless of the burst; a rate of 0 admits only what
-// the bucket holds. set_rate() and set_burst() keep the tokens earned so far (clamped to the new
-// burst) and apply the new values from that instant.
+// dropped. Waits are rounded up to the next nanosecond and saturate at Duration::max(), so a
+// tiny rate such as 1e-12/s still limits. A rate of `unlimited` admits everything regardless of
+// the burst, and a rate of 0 admits only what the bucket holds. set_rate() and set_burst() keep
+// the tokens earned so far (clamped to the new burst) and apply the new values from that
+// instant.
 //
 //     goflow::TokenBucket limiter({.rate = 100, .burst = 200});
 //     if (!limiter.allow()) return http_429();
@@ -30,7 +31,6 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include "goflow/clock.hpp"
