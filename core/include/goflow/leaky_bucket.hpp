@@ -124,6 +124,7 @@ class LeakyBucket {
     mutable std::mutex mutex_;
     TimePoint origin_;            // guarded by mutex_; when the current run of slots started
     std::int64_t count_ = 0;      // guarded by mutex_; slots assigned since origin_
+    TimePoint next_free_;         // guarded by mutex_; time of slot count_ of the current run
     TimePoint last_;              // guarded by mutex_; latest time point seen
     std::uint64_t admitted_ = 0;  // guarded by mutex_
     std::uint64_t rejected_ = 0;  // guarded by mutex_
