@@ -54,8 +54,9 @@ void require_burst(std::int64_t burst) {
 }  // namespace
 
 void detail::SpinThenWaitLock::lock_contended() noexcept {
-    // About a microsecond of spinning covers a holder that is running; past that the holder
-    // was probably preempted, and sleeping is cheaper.
+    // A hundred pauses (a few microseconds, depending on the CPU's pause latency) cover a
+    // holder that is running. Past that the holder was probably preempted, and sleeping is
+    // cheaper.
     constexpr int kSpins = 100;
     for (int i = 0; i < kSpins; ++i) {
         std::uint32_t expected = kFree;
