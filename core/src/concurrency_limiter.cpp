@@ -5,18 +5,24 @@
 #include <utility>
 
 // How a waiter that gives up keeps no permit: grant_waiters_locked() hands permits over and
-// dequeues the waiter under mutex_, and the waiter re-checks `granted` under the same mutex
-// after its wait ends. If a release granted it the permits in the instant between its
-// cancellation and its re-lock, the waiter returns them and grants the next waiters itself
-// before it reports the failure, so permits never stay with a caller that got an error.
+// dequeues the waiter under mutex_, and the waiter checks `granted` under the same mutex after
+// its wait ends. A waiter that was granted its permits before it got the mutex back returns
+// them as a Permit and reports success, even if its context ended in the same instant. A waiter
+// that was not granted removes itself from the queue before it releases the mutex, so no later
+// release can hand it anything.
 
 namespace goflow {
 namespace {
 
+[[noreturn, gnu::noinline, gnu::cold]] void throw_invalid_count(std::int64_t n,
+                                                                const char* function) {
+    throw std::invalid_argument(std::string(function) + ": n must be at least 1, got " +
+                                std::to_string(n));
+}
+
 void require_count(std::int64_t n, const char* function) {
-    if (n < 1) {
-        throw std::invalid_argument(std::string(function) + ": n must be at least 1, got " +
-                                    std::to_string(n));
+    if (n < 1) [[unlikely]] {
+        throw_invalid_count(n, function);
     }
 }
 
@@ -32,8 +38,8 @@ ConcurrencyLimiter::ConcurrencyLimiter(ConcurrencyLimiterOptions options)
 }
 
 Error ConcurrencyLimiter::exceeds_limit_error(std::int64_t n) const {
-    return Error(errc::exceeds_limit, "requested " + std::to_string(n) + " permits, limit is " +
-                                          std::to_string(limit_));
+    return Error(errc::exceeds_limit,
+                 "requested " + std::to_string(n) + " permits, limit is " + std::to_string(limit_));
 }
 
 void ConcurrencyLimiter::grant_waiters_locked() {
@@ -72,22 +78,19 @@ Result<ConcurrencyLimiter::Permit> ConcurrencyLimiter::acquire(std::int64_t n, c
 
     Waiter waiter{n};
     const auto position = waiters_.insert(waiters_.end(), &waiter);
-    const std::error_code ec = wait(*clock_, lock, waiter.wake, ctx,
-                                    [&] { return waiter.granted || waiter.failure; });
+    const std::error_code ec =
+        wait(*clock_, lock, waiter.wake, ctx, [&] { return waiter.granted || waiter.failure; });
     if (waiter.granted) {
-        if (!ec) {
-            ++acquired_;
-            return Permit(this, n);
-        }
-        // Granted in the same instant as the context ended: hand the permits on.
-        in_use_ -= n;
-    } else if (!waiter.failure) {
+        ++acquired_;
+        return Permit(this, n);
+    }
+    if (!waiter.failure) {
         waiters_.erase(position);
     }
     // Removing a waiter from the head may let the ones behind it through.
     grant_waiters_locked();
     ++rejected_;
-    if (waiter.failure && !waiter.granted) {
+    if (waiter.failure) {
         return Error(waiter.failure, "requested " + std::to_string(n) +
                                          " permits, limit was lowered to " +
                                          std::to_string(limit_));
@@ -95,8 +98,7 @@ Result<ConcurrencyLimiter::Permit> ConcurrencyLimiter::acquire(std::int64_t n, c
     return Error(ec);
 }
 
-Result<ConcurrencyLimiter::Permit> ConcurrencyLimiter::acquire_for(Duration timeout,
-                                                                   std::int64_t n,
+Result<ConcurrencyLimiter::Permit> ConcurrencyLimiter::acquire_for(Duration timeout, std::int64_t n,
                                                                    const Context& ctx) {
     return acquire(n, ctx.with_timeout(*clock_, timeout));
 }
@@ -110,9 +112,9 @@ Result<ConcurrencyLimiter::Permit> ConcurrencyLimiter::try_acquire(std::int64_t 
     }
     if (!waiters_.empty() || in_use_ + n > limit_) {
         ++rejected_;
-        return Error(errc::rate_limited, std::to_string(in_use_) + " of " +
-                                             std::to_string(limit_) + " permits in use, " +
-                                             std::to_string(waiters_.size()) + " waiting");
+        return Error(errc::rate_limited, std::to_string(in_use_) + " of " + std::to_string(limit_) +
+                                             " permits in use, " + std::to_string(waiters_.size()) +
+                                             " waiting");
     }
     in_use_ += n;
     ++acquired_;
@@ -137,6 +139,15 @@ Result<void> ConcurrencyLimiter::release(Permit& permit, std::int64_t n) {
     ++released_;
     grant_waiters_locked();
     return {};
+}
+
+void ConcurrencyLimiter::give_back(std::int64_t n) noexcept {
+    std::lock_guard guard(mutex_);
+    in_use_ -= n;
+    ++released_;
+    if (!waiters_.empty()) {
+        grant_waiters_locked();
+    }
 }
 
 void ConcurrencyLimiter::set_limit(std::int64_t limit) {
@@ -186,25 +197,15 @@ ConcurrencyLimiterSnapshot ConcurrencyLimiter::snapshot() const {
 
 // ---- Permit ----
 
-ConcurrencyLimiter::Permit::Permit(Permit&& other) noexcept
-    : owner_(std::exchange(other.owner_, nullptr)), count_(std::exchange(other.count_, 0)) {}
-
 ConcurrencyLimiter::Permit& ConcurrencyLimiter::Permit::operator=(Permit&& other) noexcept {
     if (this != &other) {
         if (owner_ != nullptr) {
-            (void)owner_->release(*this, count_);
+            owner_->give_back(count_);
         }
         owner_ = std::exchange(other.owner_, nullptr);
         count_ = std::exchange(other.count_, 0);
     }
     return *this;
-}
-
-ConcurrencyLimiter::Permit::~Permit() {
-    if (owner_ != nullptr) {
-        // Cannot fail: the permit holds exactly count_ permits of owner_.
-        (void)owner_->release(*this, count_);
-    }
 }
 
 Result<void> ConcurrencyLimiter::Permit::release() {

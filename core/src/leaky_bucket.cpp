@@ -18,6 +18,7 @@ LeakyBucket::LeakyBucket(LeakyBucketOptions options)
     require_option(!std::isnan(rate_) && rate_ > 0, "rate", "positive or unlimited", rate_);
     require_option(slack_ >= 0, "slack", "non-negative", static_cast<double>(slack_));
     origin_ = clock_->now();
+    next_free_ = origin_;
     last_ = origin_;
 }
 
@@ -35,7 +36,7 @@ Duration LeakyBucket::slot_offset(std::int64_t index) const {
 }
 
 TimePoint LeakyBucket::add_saturated(TimePoint origin, Duration offset) {
-    if (offset >= kNoDeadline - origin) {
+    if (origin >= kNoDeadline - offset) {
         return kNoDeadline;
     }
     return origin + offset;
@@ -46,8 +47,7 @@ LeakyBucket::Slot LeakyBucket::next_slot_locked(TimePoint now) const {
         return {now, origin_, count_};
     }
     Slot slot{now, origin_, count_};
-    const TimePoint theoretical_next = add_saturated(origin_, slot_offset(count_));
-    if (theoretical_next < now) {
+    if (next_free_ < now) {
         // Idle: the unused slots are gone, and a new run of slots starts now.
         slot.origin = now;
         slot.count = 0;
@@ -55,7 +55,10 @@ LeakyBucket::Slot LeakyBucket::next_slot_locked(TimePoint now) const {
     // Slot number `count` may go as early as the slot `slack` places before it; the first
     // `slack` + 1 slots of a run therefore go at once.
     if (slot.count > slack_) {
-        slot.at = std::max(now, add_saturated(slot.origin, slot_offset(slot.count - slack_)));
+        // With no slack the earliest time is next_free_ itself, which saves a division.
+        const TimePoint earliest =
+            slack_ == 0 ? next_free_ : add_saturated(slot.origin, slot_offset(slot.count - slack_));
+        slot.at = std::max(now, earliest);
     }
     ++slot.count;
     return slot;
@@ -64,6 +67,7 @@ LeakyBucket::Slot LeakyBucket::next_slot_locked(TimePoint now) const {
 void LeakyBucket::commit_locked(const Slot& slot, TimePoint now) {
     origin_ = slot.origin;
     count_ = slot.count;
+    next_free_ = add_saturated(origin_, slot_offset(count_));
     last_ = std::max(last_, now);
 }
 
@@ -125,6 +129,7 @@ Result<void> LeakyBucket::take(const Context& ctx) {
     // Free the slot only while it is the last one assigned; a later take keeps its own time.
     if (origin_ == slot.origin && count_ == slot.count) {
         --count_;
+        next_free_ = add_saturated(origin_, slot_offset(count_));
     }
     ++rejected_;
     return Error(ec);
@@ -168,9 +173,8 @@ LeakyBucketSnapshot LeakyBucket::snapshot() const {
     const TimePoint now = std::max(clock_->now(), last_);
     double backlog = 0;
     if (rate_ != unlimited) {
-        const TimePoint theoretical_next = add_saturated(origin_, slot_offset(count_));
-        if (theoretical_next > now) {
-            backlog = static_cast<double>((theoretical_next - now).count()) / nanos_per_slot_;
+        if (next_free_ > now) {
+            backlog = static_cast<double>((next_free_ - now).count()) / nanos_per_slot_;
         }
     }
     return {rate_, slack_, backlog, admitted_, rejected_};

@@ -11,11 +11,35 @@ namespace {
 
 constexpr double kNanosPerSecond = 1e9;
 
+// Levels are kept in units of 1e-9 token. Refilling over `elapsed` nanoseconds at `rate` tokens
+// per second is then the single product elapsed * rate, which is exact for integer rates and
+// products below 2^53 and needs no division on the admission path.
+constexpr double kLevelPerToken = 1e9;
+
+double to_level(double tokens) {
+    return tokens * kLevelPerToken;
+}
+
+double to_tokens(double level) {
+    return level / kLevelPerToken;
+}
+
+[[noreturn, gnu::noinline, gnu::cold]] void throw_negative_count(std::int64_t n,
+                                                                 const char* function) {
+    throw std::invalid_argument(std::string(function) + ": n must be non-negative, got " +
+                                std::to_string(n));
+}
+
 void require_count(std::int64_t n, const char* function) {
-    if (n < 0) {
-        throw std::invalid_argument(std::string(function) + ": n must be non-negative, got " +
-                                    std::to_string(n));
+    if (n < 0) [[unlikely]] {
+        throw_negative_count(n, function);
     }
+}
+
+void pause_while_spinning() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
 }
 
 void require_rate(double rate) {
@@ -29,6 +53,27 @@ void require_burst(std::int64_t burst) {
 
 }  // namespace
 
+void detail::SpinThenWaitLock::lock_contended() noexcept {
+    // A hundred pauses (a few microseconds, depending on the CPU's pause latency) cover a
+    // holder that is running. Past that the holder was probably preempted, and sleeping is
+    // cheaper.
+    constexpr int kSpins = 100;
+    for (int i = 0; i < kSpins; ++i) {
+        std::uint32_t expected = kFree;
+        if (state_.load(std::memory_order_relaxed) == kFree &&
+            state_.compare_exchange_weak(expected, kLocked, std::memory_order_acquire,
+                                         std::memory_order_relaxed)) {
+            return;
+        }
+        pause_while_spinning();
+    }
+    // Marking the lock "with sleepers" before sleeping makes the holder's unlock() notify. A
+    // thread that gets the lock this way keeps the mark, which costs at most one spare notify.
+    while (state_.exchange(kLockedWithSleepers, std::memory_order_acquire) != kFree) {
+        state_.wait(kLockedWithSleepers, std::memory_order_relaxed);
+    }
+}
+
 double TokenBucketOptions::every(Duration interval) {
     require_option(interval > Duration::zero(), "interval", "positive (in ns)",
                    static_cast<double>(interval.count()));
@@ -41,43 +86,45 @@ TokenBucket::TokenBucket(TokenBucketOptions options)
       burst_(options.burst) {
     require_rate(rate_);
     require_burst(burst_);
-    tokens_ = options.initial_tokens.value_or(static_cast<double>(burst_));
-    require_option(!std::isnan(tokens_) && tokens_ >= 0 && tokens_ <= static_cast<double>(burst_),
-                   "initial_tokens", "between 0 and the burst", tokens_);
+    const double initial = options.initial_tokens.value_or(static_cast<double>(burst_));
+    require_option(!std::isnan(initial) && initial >= 0 && initial <= static_cast<double>(burst_),
+                   "initial_tokens", "between 0 and the burst", initial);
+    level_ = to_level(initial);
+    burst_level_ = to_level(static_cast<double>(burst_));
     last_ = clock_->now();
     last_event_ = last_;
 }
 
 // ---- Arithmetic (callers hold mutex_) ----
 
-double TokenBucket::tokens_at_locked(TimePoint t) const {
+inline double TokenBucket::level_at_locked(TimePoint t) const {
     if (rate_ == unlimited) {
-        return static_cast<double>(burst_);
+        return burst_level_;
     }
     if (t <= last_ || rate_ == 0) {
-        return tokens_;
+        return level_;
     }
     // The product may overflow to infinity for huge rates or gaps; the cap still applies.
     const double elapsed_ns = static_cast<double>((t - last_).count());
-    return std::min(static_cast<double>(burst_), tokens_ + elapsed_ns * rate_ / kNanosPerSecond);
+    return std::min(burst_level_, level_ + elapsed_ns * rate_);
 }
 
-double TokenBucket::advance_locked(TimePoint t) {
+inline double TokenBucket::advance_locked(TimePoint t) {
     if (t > last_) {
-        tokens_ = tokens_at_locked(t);
+        level_ = level_at_locked(t);
         last_ = t;
     }
-    return tokens_;
+    return level_;
 }
 
-Duration TokenBucket::duration_for_locked(double tokens) const {
-    if (tokens <= 0 || rate_ == unlimited) {
+Duration TokenBucket::duration_for_locked(double level) const {
+    if (level <= 0 || rate_ == unlimited) {
         return Duration::zero();
     }
     if (rate_ == 0) {
         return Duration::max();
     }
-    const double ns = std::ceil(tokens * kNanosPerSecond / rate_);
+    const double ns = std::ceil(level / rate_);
     // Anything at or beyond the largest representable wait saturates rather than overflowing.
     if (!(ns < static_cast<double>(Duration::max().count()))) {
         return Duration::max();
@@ -92,25 +139,25 @@ Result<TimePoint> TokenBucket::reserve_locked(TimePoint t, std::int64_t n, TimeP
     }
     if (n > burst_) {
         ++rejected_;
-        return Error(errc::exceeds_burst,
-                     "requested " + std::to_string(n) + " tokens, burst is " + std::to_string(burst_));
+        return Error(errc::exceeds_burst, "requested " + std::to_string(n) + " tokens, burst is " +
+                                              std::to_string(burst_));
     }
-    const double available = advance_locked(now);
-    const Duration delay = duration_for_locked(static_cast<double>(n) - available);
-    if (delay == Duration::max() || delay >= kNoDeadline - now) {
+    const double request = to_level(static_cast<double>(n));
+    const Duration delay = duration_for_locked(request - advance_locked(now));
+    if (delay == Duration::max() || now >= kNoDeadline - delay) {
         ++rejected_;
         if (latest != kNoDeadline) {
             return Error(errc::deadline_exceeded, "tokens would never become available");
         }
-        return Error(errc::rate_limited, "tokens would never become available at rate " +
-                                             std::to_string(rate_));
+        return Error(errc::rate_limited,
+                     "tokens would never become available at rate " + std::to_string(rate_));
     }
     const TimePoint act_at = now + delay;
     if (act_at > latest) {
         ++rejected_;
         return Error(errc::deadline_exceeded, "tokens would be available after the deadline");
     }
-    tokens_ -= static_cast<double>(n);
+    level_ -= request;
     last_event_ = std::max(last_event_, act_at);
     return act_at;
 }
@@ -121,22 +168,22 @@ double TokenBucket::cancel_reservation_locked(std::int64_t n, TimePoint act_at, 
     }
     // Tokens reserved after this one were counted against the deficit this reservation left,
     // so only the part not covered by those later reservations can be handed back.
-    const double claimed_later =
-        static_cast<double>((last_event_ - act_at).count()) * rate_ / kNanosPerSecond;
-    const double restore = static_cast<double>(n) - claimed_later;
+    const double claimed_later = static_cast<double>((last_event_ - act_at).count()) * rate_;
+    const double request = to_level(static_cast<double>(n));
+    const double restore = request - claimed_later;
     if (restore <= 0) {
         return 0;
     }
     advance_locked(now);
-    const double before = tokens_;
-    tokens_ = std::min(static_cast<double>(burst_), tokens_ + restore);
+    const double before = level_;
+    level_ = std::min(burst_level_, level_ + restore);
     if (act_at == last_event_) {
-        const Duration own_share = duration_for_locked(static_cast<double>(n));
+        const Duration own_share = duration_for_locked(request);
         if (own_share <= act_at - now) {
             last_event_ = act_at - own_share;
         }
     }
-    return tokens_ - before;
+    return to_tokens(level_ - before);
 }
 
 // ---- Admission ----
@@ -152,12 +199,13 @@ bool TokenBucket::allow_at(TimePoint t, std::int64_t n) {
         ++admitted_;
         return true;
     }
+    const double request = to_level(static_cast<double>(n));
     const double available = advance_locked(t);
-    if (n > burst_ || available < static_cast<double>(n)) {
+    if (n > burst_ || available < request) {
         ++rejected_;
         return false;
     }
-    tokens_ -= static_cast<double>(n);
+    level_ -= request;
     ++admitted_;
     return true;
 }
@@ -221,7 +269,7 @@ void TokenBucket::set_rate_at(TimePoint t, double rate) {
     advance_locked(std::max(t, last_));
     if (rate_ == unlimited) {
         // An unlimited bucket is full by definition; it starts the new rate full.
-        tokens_ = static_cast<double>(burst_);
+        level_ = burst_level_;
     }
     rate_ = rate;
 }
@@ -235,7 +283,8 @@ void TokenBucket::set_burst_at(TimePoint t, std::int64_t burst) {
     std::lock_guard guard(mutex_);
     advance_locked(std::max(t, last_));
     burst_ = burst;
-    tokens_ = std::min(tokens_, static_cast<double>(burst_));
+    burst_level_ = to_level(static_cast<double>(burst_));
+    level_ = std::min(level_, burst_level_);
 }
 
 // ---- Readout ----
@@ -246,7 +295,7 @@ double TokenBucket::tokens() const {
 
 double TokenBucket::tokens_at(TimePoint t) const {
     std::lock_guard guard(mutex_);
-    return tokens_at_locked(t);
+    return to_tokens(level_at_locked(t));
 }
 
 Duration TokenBucket::time_until(std::int64_t n) const {
@@ -261,7 +310,7 @@ Duration TokenBucket::time_until_at(TimePoint t, std::int64_t n) const {
     if (n > burst_) {
         return Duration::max();
     }
-    return duration_for_locked(static_cast<double>(n) - tokens_at_locked(t));
+    return duration_for_locked(to_level(static_cast<double>(n)) - level_at_locked(t));
 }
 
 double TokenBucket::rate() const {
@@ -276,7 +325,7 @@ std::int64_t TokenBucket::burst() const {
 
 TokenBucketSnapshot TokenBucket::snapshot() const {
     std::lock_guard guard(mutex_);
-    return {tokens_at_locked(clock_->now()), rate_, burst_, admitted_, rejected_};
+    return {to_tokens(level_at_locked(clock_->now())), rate_, burst_, admitted_, rejected_};
 }
 
 // ---- Reservation ----

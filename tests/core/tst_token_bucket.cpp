@@ -42,10 +42,6 @@ void run_driving_clock(ManualClock& clock, const std::function<void()>& body) {
     worker.join();
 }
 
-QString describe(const goflow::Result<void>& result) {
-    return result.ok() ? QString("ok") : QString::fromStdString(result.error().describe());
-}
-
 }  // namespace
 
 class TestTokenBucket : public QObject {
@@ -516,6 +512,69 @@ class TestTokenBucket : public QObject {
         }
         // The rounds are long enough on average for the bucket to refill, so most must pass.
         QVERIFY2(total > kRounds * 5, qPrintable(QString::number(total)));
+    }
+
+    // Threads call allow() while another thread moves the clock freely. The admitted total can
+    // never exceed the burst plus what the rate earned between the first and last time point.
+    void freeRunningAdmissionsStayWithinBound() {
+        constexpr int kThreads = 3;
+        constexpr double kRate = 10'000;
+        constexpr std::int64_t kBurst = 50;
+        auto clock = make_clock();
+        TokenBucket bucket({.rate = kRate, .burst = kBurst, .clock = clock});
+        std::atomic<bool> stop{false};
+        std::atomic<std::int64_t> admitted{0};
+        std::vector<std::thread> threads;
+        for (int id = 0; id < kThreads; ++id) {
+            threads.emplace_back([&] {
+                std::int64_t own = 0;
+                while (!stop) {
+                    own += bucket.allow() ? 1 : 0;
+                }
+                admitted += own;
+            });
+        }
+        for (int step = 0; step < 500; ++step) {
+            clock->advance(37us);
+            std::this_thread::yield();
+        }
+        stop = true;
+        for (auto& thread : threads) {
+            thread.join();
+        }
+        const double seconds = std::chrono::duration<double>(clock->now() - TimePoint{}).count();
+        const double bound = static_cast<double>(kBurst) + kRate * seconds;
+        QVERIFY2(static_cast<double>(admitted.load()) <= bound,
+                 qPrintable(QString("admitted %1, bound %2").arg(admitted.load()).arg(bound)));
+        QCOMPARE(bucket.snapshot().admitted, static_cast<std::uint64_t>(admitted.load()));
+    }
+
+    // With rate 0 the bucket hands out exactly its burst, however the threads interleave; a lost
+    // update under contention would admit more or fewer.
+    void contendedAllowsCountExactly() {
+        constexpr int kThreads = 4;
+        constexpr std::int64_t kBurst = 200'000;
+        auto clock = make_clock();
+        TokenBucket bucket({.rate = 0, .burst = kBurst, .clock = clock});
+        std::atomic<std::int64_t> admitted{0};
+        std::vector<std::thread> threads;
+        for (int id = 0; id < kThreads; ++id) {
+            threads.emplace_back([&] {
+                std::int64_t own = 0;
+                while (bucket.allow()) {
+                    ++own;
+                }
+                admitted += own;
+            });
+        }
+        for (auto& thread : threads) {
+            thread.join();
+        }
+        QCOMPARE(admitted.load(), kBurst);
+        QCOMPARE(bucket.tokens(), 0.0);
+        const auto snapshot = bucket.snapshot();
+        QCOMPARE(snapshot.admitted, static_cast<std::uint64_t>(kBurst));
+        QCOMPARE(snapshot.rejected, static_cast<std::uint64_t>(kThreads));
     }
 
     void everyConvertsIntervalToRate() {

@@ -5,8 +5,9 @@
 // is released or destroyed. acquire() blocks with a context, acquire_for() with a timeout, and
 // try_acquire() never blocks. Waiters are served strictly in arrival order: a request for many
 // permits is not overtaken by a stream of small ones, and try_acquire() fails while anyone
-// waits. A waiter that gives up (cancellation or deadline) never keeps a permit, even when a
-// release grants it one at the same moment: it hands the permit on before it returns.
+// waits. A waiter whose context ends never keeps a permit while reporting an error. When a
+// release races with the cancellation, either the grant comes first and acquire() succeeds, or
+// the waiter leaves the queue first and the release serves the next waiter.
 //
 // Releases go through the Permit that the acquisition returned, so a release can never take
 // back permits that another caller holds: releasing an empty, moved-from or already released
@@ -32,6 +33,7 @@
 #include <memory>
 #include <mutex>
 #include <type_traits>
+#include <utility>
 
 #include "goflow/clock.hpp"
 #include "goflow/context.hpp"
@@ -49,24 +51,30 @@ struct ConcurrencyLimiterOptions {
 // A cheap copy of a limiter's state for dashboards and tests.
 struct ConcurrencyLimiterSnapshot {
     std::int64_t limit = 0;
-    std::int64_t in_use = 0;      // may exceed limit after the limit was lowered
-    std::int64_t waiting = 0;     // threads blocked in acquire
-    std::uint64_t acquired = 0;   // successful acquisitions
-    std::uint64_t rejected = 0;   // failed acquisitions (busy, timeout, canceled, over limit)
-    std::uint64_t released = 0;   // release operations that returned permits
+    std::int64_t in_use = 0;     // may exceed limit after the limit was lowered
+    std::int64_t waiting = 0;    // threads blocked in acquire
+    std::uint64_t acquired = 0;  // successful acquisitions
+    std::uint64_t rejected = 0;  // failed acquisitions (busy, timeout, canceled, over limit)
+    std::uint64_t released = 0;  // release operations that returned permits
 };
 
 class ConcurrencyLimiter {
-public:
+  public:
     // Permits held by one caller. Releases them on destruction. Move-only.
     class Permit {
-    public:
+      public:
         Permit() = default;
-        Permit(Permit&& other) noexcept;
+        Permit(Permit&& other) noexcept
+            : owner_(std::exchange(other.owner_, nullptr)),
+              count_(std::exchange(other.count_, 0)) {}
         Permit& operator=(Permit&& other) noexcept;
         Permit(const Permit&) = delete;
         Permit& operator=(const Permit&) = delete;
-        ~Permit();
+        ~Permit() {
+            if (owner_ != nullptr) {
+                owner_->give_back(count_);
+            }
+        }
 
         // Returns the permits still held; 0 once released, moved from or default-constructed.
         [[nodiscard]] std::int64_t count() const noexcept { return count_; }
@@ -78,7 +86,7 @@ public:
         Result<void> release();
         Result<void> release(std::int64_t n);
 
-    private:
+      private:
         friend class ConcurrencyLimiter;
         Permit(ConcurrencyLimiter* owner, std::int64_t count) noexcept
             : owner_(owner), count_(count) {}
@@ -140,12 +148,12 @@ public:
     [[nodiscard]] ConcurrencyLimiterSnapshot snapshot() const;
     [[nodiscard]] const Clock& clock() const noexcept { return *clock_; }
 
-private:
+  private:
     // A blocked acquisition. Lives on the waiting thread's stack; queued in waiters_.
     struct Waiter {
         std::int64_t count;
-        bool granted = false;        // guarded by mutex_; set when the permits were handed over
-        std::error_code failure;     // guarded by mutex_; set when the request became impossible
+        bool granted = false;     // guarded by mutex_; set when the permits were handed over
+        std::error_code failure;  // guarded by mutex_; set when the request became impossible
         std::condition_variable_any wake;
     };
 
@@ -163,18 +171,20 @@ private:
     }
 
     Error exceeds_limit_error(std::int64_t n) const;
+    // Returns n permits that a Permit held and serves waiters. Never fails.
+    void give_back(std::int64_t n) noexcept;
     // Hands permits to waiters at the head of the queue while they fit.
     void grant_waiters_locked();
 
     std::shared_ptr<const Clock> clock_;
 
     mutable std::mutex mutex_;
-    std::int64_t limit_;           // guarded by mutex_
-    std::int64_t in_use_ = 0;      // guarded by mutex_
-    std::list<Waiter*> waiters_;   // guarded by mutex_; arrival order
-    std::uint64_t acquired_ = 0;   // guarded by mutex_
-    std::uint64_t rejected_ = 0;   // guarded by mutex_
-    std::uint64_t released_ = 0;   // guarded by mutex_
+    std::int64_t limit_;          // guarded by mutex_
+    std::int64_t in_use_ = 0;     // guarded by mutex_
+    std::list<Waiter*> waiters_;  // guarded by mutex_; arrival order
+    std::uint64_t acquired_ = 0;  // guarded by mutex_
+    std::uint64_t rejected_ = 0;  // guarded by mutex_
+    std::uint64_t released_ = 0;  // guarded by mutex_
 };
 
 }  // namespace goflow

@@ -1,7 +1,7 @@
 // Leaky bucket pacer: admissions spaced 1/rate apart, with an explicit slack.
 //
-// Every admission gets a slot. Slots follow each other at exactly 1/rate seconds; after an
-// idle period the first `slack` + 1 admissions may go at once, and every later one waits for its
+// Every admission gets a slot, and slots follow each other at exactly 1/rate seconds. After an
+// idle period the first `slack` + 1 admissions may go at once. Every later one waits for its
 // slot, so beyond the slack consecutive admissions are never closer than 1/rate. A slack of 0
 // means strictly spaced. take() blocks until the caller's slot; try_take() admits only when a
 // slot is free now; reserve() assigns a slot and returns its time without blocking, which is
@@ -60,7 +60,7 @@ struct LeakyBucketSnapshot {
 };
 
 class LeakyBucket {
-public:
+  public:
     static constexpr double unlimited = std::numeric_limits<double>::infinity();
 
     // Throws std::invalid_argument naming the field when the rate is zero, negative or NaN, or
@@ -74,12 +74,13 @@ public:
     [[nodiscard]] bool try_take();
     [[nodiscard]] bool try_take_at(TimePoint t);
 
-    // Blocks until the caller's slot comes. Fails at once, taking no slot, with errc::canceled
-    // when the context is already canceled and with errc::deadline_exceeded when the slot would
-    // come after the context's deadline (or never, if the context has a deadline); with
-    // errc::rate_limited when the slot would never come and there is no deadline. A take
-    // canceled while blocked fails with errc::canceled; it frees its slot when no later take
-    // holds one, and otherwise leaves it unused, so later takes keep their times.
+    // Blocks until the caller's slot comes. Fails at once, taking no slot, when the context is
+    // already canceled (errc::canceled) or when the slot would come after the context's deadline
+    // (errc::deadline_exceeded). A slot that would never come fails with
+    // errc::deadline_exceeded if the context has a deadline and errc::rate_limited otherwise. A
+    // take canceled while blocked fails with errc::canceled. It frees its slot when no later take
+    // holds one, and otherwise leaves the slot unused, so later takes keep their times. There is
+    // no take_at(): on virtual time, reserve_at() returns the time at which the caller proceeds.
     Result<void> take(const Context& ctx = {});
 
     // Assigns the next slot and returns its time, which may be later than now. Never blocks.
@@ -97,7 +98,7 @@ public:
     [[nodiscard]] LeakyBucketSnapshot snapshot() const;
     [[nodiscard]] const Clock& clock() const noexcept { return *clock_; }
 
-private:
+  private:
     // The slot a take at `now` would get, and the state after taking it.
     struct Slot {
         TimePoint at;          // kNoDeadline when the slot never comes
@@ -105,8 +106,8 @@ private:
         std::int64_t count{};  // count_ after the take
     };
 
-    // Returns the offset of slot `index` from the origin, rounded up to whole nanoseconds and
-    // saturated at Duration::max() (or its negation).
+    // Returns the offset of slot `index` (at least 0) from the origin, rounded up to whole
+    // nanoseconds and saturated at Duration::max().
     Duration slot_offset(std::int64_t index) const;
     // Returns origin + offset, or kNoDeadline when that is beyond TimePoint::max().
     static TimePoint add_saturated(TimePoint origin, Duration offset);
@@ -123,6 +124,7 @@ private:
     mutable std::mutex mutex_;
     TimePoint origin_;            // guarded by mutex_; when the current run of slots started
     std::int64_t count_ = 0;      // guarded by mutex_; slots assigned since origin_
+    TimePoint next_free_;         // guarded by mutex_; time of slot count_ of the current run
     TimePoint last_;              // guarded by mutex_; latest time point seen
     std::uint64_t admitted_ = 0;  // guarded by mutex_
     std::uint64_t rejected_ = 0;  // guarded by mutex_

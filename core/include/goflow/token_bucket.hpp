@@ -1,34 +1,36 @@
 // Token bucket rate limiter: bursts up to `burst`, a long-run average of `rate` per second.
 //
 // The bucket holds up to `burst` tokens and gains `rate` tokens per second. Each admission takes
-// n tokens. allow() answers at once; wait() blocks until the tokens are due or the context ends;
-// reserve() takes the tokens now and tells the caller how long to wait, so it can decide, and
-// its cancel() hands back what no later caller has claimed. Every time-based call has an
-// `_at(t, ...)` form that uses `t` instead of the clock, which is how the simulator drives a
-// bucket on virtual time. A time point earlier than the latest one passed to a call that changes
-// the bucket counts as that latest one: it never adds tokens and never dates an admission
-// earlier. Readouts (tokens_at, time_until_at) change nothing and may look at any time point.
+// n tokens. allow() returns at once, and wait() blocks until the tokens are due or the context
+// ends. reserve() takes the tokens now and returns when they are due, so the caller can decide
+// whether to wait; cancelling the reservation hands back what no later caller has claimed.
+// Every time-based call has an `_at(t, ...)` form that uses `t` instead of the clock, which is
+// how the simulator drives a bucket on virtual time. A time point earlier than the latest one
+// passed to a call that changes the bucket counts as that latest one, so it never adds tokens
+// and never dates an admission earlier. Readouts (tokens_at, time_until_at) change nothing and
+// may look at any time point.
 //
-// Tokens are kept as a double and refilled from integer nanosecond timestamps, so fractional
-// tokens carry over between calls and no elapsed time is dropped. Waits are rounded up to the
-// next nanosecond and saturate at Duration::max(), so a tiny rate such as 1e-12/s still limits.
-// A rate of `unlimited` admits everything regardless of the burst; a rate of 0 admits only what
-// the bucket holds. set_rate() and set_burst() keep the tokens earned so far (clamped to the new
-// burst) and apply the new values from that instant.
+// The level is a double in units of 1e-9 token, refilled from integer nanosecond timestamps by
+// one multiplication, so fractional tokens carry over between calls and no elapsed time is
+// dropped. Waits are rounded up to the next nanosecond and saturate at Duration::max(), so a
+// tiny rate such as 1e-12/s still limits. A rate of `unlimited` admits everything regardless of
+// the burst, and a rate of 0 admits only what the bucket holds. set_rate() and set_burst() keep
+// the tokens earned so far (clamped to the new burst) and apply the new values from that
+// instant.
 //
 //     goflow::TokenBucket limiter({.rate = 100, .burst = 200});
 //     if (!limiter.allow()) return http_429();
 //     if (auto r = limiter.wait(5, ctx); !r) return r.error();  // deadline, canceled, burst
 //
-// Thread safety: every TokenBucket member may be called concurrently; one mutex guards the
+// Thread safety: every TokenBucket member may be called concurrently; one lock guards the
 // state. A Reservation is a move-only handle owned by one caller; distinct reservations may be
 // used concurrently. The bucket must outlive its reservations.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include "goflow/clock.hpp"
@@ -36,6 +38,45 @@
 #include "goflow/result.hpp"
 
 namespace goflow {
+
+namespace detail {
+
+// A 4-byte lock for critical sections of a few nanoseconds that never wait on a condition
+// variable. A contended lock() spins briefly, then sleeps in std::atomic::wait, so two threads
+// taking turns do not pay a futex round trip each time. Satisfies Lockable.
+class SpinThenWaitLock {
+  public:
+    void lock() noexcept {
+        std::uint32_t expected = kFree;
+        if (!state_.compare_exchange_weak(expected, kLocked, std::memory_order_acquire,
+                                          std::memory_order_relaxed)) {
+            lock_contended();
+        }
+    }
+
+    bool try_lock() noexcept {
+        std::uint32_t expected = kFree;
+        return state_.compare_exchange_strong(expected, kLocked, std::memory_order_acquire,
+                                              std::memory_order_relaxed);
+    }
+
+    void unlock() noexcept {
+        if (state_.exchange(kFree, std::memory_order_release) == kLockedWithSleepers) {
+            state_.notify_one();
+        }
+    }
+
+  private:
+    static constexpr std::uint32_t kFree = 0;
+    static constexpr std::uint32_t kLocked = 1;
+    static constexpr std::uint32_t kLockedWithSleepers = 2;
+
+    void lock_contended() noexcept;
+
+    std::atomic<std::uint32_t> state_{kFree};
+};
+
+}  // namespace detail
 
 struct TokenBucketOptions {
     // Tokens added per second; TokenBucket::unlimited admits every request.
@@ -61,13 +102,13 @@ struct TokenBucketSnapshot {
 };
 
 class TokenBucket {
-public:
+  public:
     static constexpr double unlimited = std::numeric_limits<double>::infinity();
 
     // Tokens taken ahead of time: the caller may act at time_to_act(). Obtained from reserve();
     // a default-constructed or moved-from reservation is empty and cancels nothing.
     class Reservation {
-    public:
+      public:
         Reservation() = default;
         Reservation(Reservation&& other) noexcept;
         Reservation& operator=(Reservation&& other) noexcept;
@@ -90,7 +131,7 @@ public:
         double cancel();
         double cancel_at(TimePoint t);
 
-    private:
+      private:
         friend class TokenBucket;
         Reservation(TokenBucket* bucket, std::int64_t tokens, TimePoint act_at) noexcept
             : bucket_(bucket), tokens_(tokens), act_at_(act_at), active_(true) {}
@@ -119,7 +160,8 @@ public:
     // errc::rate_limited when they would never come (a rate of 0, or a wait beyond
     // Duration::max()) and the context has no deadline. A wait canceled while blocked hands
     // back its tokens as Reservation::cancel() does and fails with errc::canceled. The wake-up
-    // time is fixed when the wait starts; a later set_rate() does not move it.
+    // time is fixed when the wait starts; a later set_rate() does not move it. There is no
+    // wait_at(): on virtual time, reserve_at() returns the time at which the caller proceeds.
     Result<void> wait(std::int64_t n = 1, const Context& ctx = {});
 
     // Takes n tokens now, possibly driving the level negative, and returns when they are due.
@@ -153,13 +195,14 @@ public:
     [[nodiscard]] TokenBucketSnapshot snapshot() const;
     [[nodiscard]] const Clock& clock() const noexcept { return *clock_; }
 
-private:
-    // Returns the tokens at `t` without changing state; `t` before last_ counts as last_.
-    double tokens_at_locked(TimePoint t) const;
-    // Moves the state to `t` (ignored when earlier than last_) and returns the tokens.
+  private:
+    // Returns the level at `t` without changing state; `t` before last_ counts as last_.
+    double level_at_locked(TimePoint t) const;
+    // Moves the state to `t` (ignored when earlier than last_) and returns the level.
     double advance_locked(TimePoint t);
-    // Converts a token deficit into a wait, saturating at Duration::max().
-    Duration duration_for_locked(double tokens) const;
+    // Converts a deficit of `level` into a wait, rounded up to whole nanoseconds and
+    // saturating at Duration::max().
+    Duration duration_for_locked(double level) const;
     // Takes n tokens at `t` (or last_ if later) when they are due no later than `latest`, and
     // returns when they are due. Counts the rejections; the caller counts the admission.
     Result<TimePoint> reserve_locked(TimePoint t, std::int64_t n, TimePoint latest);
@@ -167,16 +210,21 @@ private:
     // reservation has claimed, and returns that part.
     double cancel_reservation_locked(std::int64_t n, TimePoint act_at, TimePoint now);
 
+    // Read without the lock on every call, so it sits apart from the contended cache line.
     std::shared_ptr<const Clock> clock_;
 
-    mutable std::mutex mutex_;
+    // The lock and everything allow() touches share one 64-byte cache line, so a contended
+    // admission moves one line between cores. A "level" is a token count in units of 1e-9
+    // token (see token_bucket.cpp).
+    alignas(64) mutable detail::SpinThenWaitLock mutex_;
+    double level_;                // guarded by mutex_; tokens at last_, as a level
+    TimePoint last_;              // guarded by mutex_; latest time point seen
     double rate_;                 // guarded by mutex_
     std::int64_t burst_;          // guarded by mutex_
-    double tokens_;               // guarded by mutex_; tokens at last_
-    TimePoint last_;              // guarded by mutex_; latest time point seen
-    TimePoint last_event_;        // guarded by mutex_; when the latest reservation's tokens are due
+    double burst_level_;          // guarded by mutex_; burst_ as a level
     std::uint64_t admitted_ = 0;  // guarded by mutex_
     std::uint64_t rejected_ = 0;  // guarded by mutex_
+    TimePoint last_event_;        // guarded by mutex_; when the latest reservation's tokens are due
 };
 
 }  // namespace goflow
