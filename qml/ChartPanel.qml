@@ -26,11 +26,22 @@ ChartView {
         return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude;
     }
 
+    // Sets an axis range and its tick step in the order that never asks the chart for more
+    // than a handful of ticks: a range grown before its step would briefly need millions.
+    function setAxis(axis, max) {
+        const step = niceStep(max);
+        if (step >= axis.tickInterval) {
+            axis.tickInterval = step;
+            axis.max = max;
+        } else {
+            axis.max = max;
+            axis.tickInterval = step;
+        }
+    }
+
     function refresh() {
-        axisX.max = feeder.timeSpan();
-        axisY.max = feeder.upperBound(dataMetric);
-        axisX.tickInterval = niceStep(axisX.max);
-        axisY.tickInterval = niceStep(axisY.max);
+        setAxis(axisX, feeder.timeSpan());
+        setAxis(axisY, feeder.upperBound(dataMetric));
         feeder.update(dataSeries, dataMetric);
         feeder.update(referenceSeries, referenceMetric);
     }

@@ -185,14 +185,14 @@ ApplicationWindow {
                 id: tokenChart
                 objectName: "tokenChart"
                 feeder: feeder
-                dataMetric: ChartFeeder.TokenLevel
-                referenceMetric: ChartFeeder.BurstLine
-                title: qsTr("Token bucket level")
-                dataName: qsTr("tokens")
-                referenceName: qsTr("burst")
-                valueTitle: qsTr("tokens")
+                dataMetric: ChartFeeder.LimiterLevel
+                referenceMetric: ChartFeeder.LimiterReferenceLine
+                title: controller.limiterTitle
+                dataName: controller.limiterValueName
+                referenceName: controller.limiterReferenceName
+                valueTitle: controller.limiterValueName
                 dataColor: Theme.tokens
-                emptyText: controller.hasTokenBucket ? "" : qsTr("This scenario has no token bucket.")
+                emptyText: controller.hasLimiter ? "" : qsTr("This scenario has no limiter.")
                 Layout.fillWidth: true
                 Layout.fillHeight: true
             }

@@ -41,9 +41,11 @@ QList<QPointF> ChartFeeder::points(Metric metric) const {
     if (!m_controller) {
         return out;
     }
-    if (metric == Metric::BurstLine || metric == Metric::QueueCapacityLine) {
-        const double level =
-            metric == Metric::BurstLine ? m_controller->burst() : m_controller->queueCapacity();
+    if (metric == Metric::LimiterReferenceLine) {
+        return m_controller->limiterReferenceSteps(timeSpan());
+    }
+    if (metric == Metric::QueueCapacityLine) {
+        const double level = m_controller->queueCapacity();
         out = {QPointF(0, level), QPointF(timeSpan(), level)};
         return out;
     }
@@ -58,12 +60,14 @@ QList<QPointF> ChartFeeder::points(Metric metric) const {
         const double perSecond = interval > 0 ? 1.0 / interval : 0.0;
         double value = 0;
         switch (metric) {
-            case Metric::TokenLevel:
-                if (std::isnan(s.tokens)) {
+            case Metric::LimiterLevel: {
+                const int index = m_controller->limiterIndex();
+                if (index < 0 || static_cast<std::size_t>(index) >= s.limiter_levels.size()) {
                     continue;
                 }
-                value = s.tokens;
+                value = s.limiter_levels[static_cast<std::size_t>(index)];
                 break;
+            }
             case Metric::QueueDepth:
                 value = s.queue_depth;
                 break;
@@ -79,7 +83,7 @@ QList<QPointF> ChartFeeder::points(Metric metric) const {
             case Metric::LatencyP99:
                 value = s.latency_p99_ms;
                 break;
-            case Metric::BurstLine:
+            case Metric::LimiterReferenceLine:
             case Metric::QueueCapacityLine:
                 break;
         }
@@ -101,9 +105,14 @@ double ChartFeeder::upperBound(Metric metric) const {
     double top = 1.0;
     if (m_controller) {
         switch (metric) {
-            case Metric::TokenLevel:
-            case Metric::BurstLine:
-                top = std::max(top, m_controller->burst());
+            case Metric::LimiterLevel:
+            case Metric::LimiterReferenceLine:
+                for (const QPointF& p : points(Metric::LimiterReferenceLine)) {
+                    top = std::max(top, p.y());
+                }
+                for (const QPointF& p : points(Metric::LimiterLevel)) {
+                    top = std::max(top, p.y());
+                }
                 break;
             case Metric::QueueDepth:
             case Metric::QueueCapacityLine:

@@ -22,8 +22,8 @@ class ChartFeeder : public QObject {
 
   public:
     enum class Metric {
-        TokenLevel,
-        BurstLine,
+        LimiterLevel,
+        LimiterReferenceLine,
         QueueDepth,
         QueueCapacityLine,
         BusyWorkers,

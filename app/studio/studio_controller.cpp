@@ -83,6 +83,7 @@ bool StudioController::load(const QString& pathOrUrl) {
     m_runner.stop();
     m_scenario = std::move(*scenario);
     m_path = path;
+    chooseChartedLimiter();
     clearError();
     emit scenarioChanged();
     emit progressChanged();
@@ -159,12 +160,141 @@ QString StudioController::scenarioDetails() const {
     return details;
 }
 
-bool StudioController::hasTokenBucket() const {
-    return m_scenario && m_scenario->first_token_bucket() != nullptr;
+void StudioController::chooseChartedLimiter() {
+    m_limiterIndex = m_limiterClass = m_limiterInClass = -1;
+    if (!m_scenario) {
+        return;
+    }
+    using Type = goflow::sim::LimiterConfig::Type;
+    for (const bool tokenBucketsOnly : {true, false}) {
+        int flat = 0;
+        for (std::size_t c = 0; c < m_scenario->classes.size(); ++c) {
+            const auto& limiters = m_scenario->classes[c].limiters;
+            for (std::size_t i = 0; i < limiters.size(); ++i, ++flat) {
+                if (!tokenBucketsOnly || limiters[i].type == Type::token_bucket) {
+                    m_limiterIndex = flat;
+                    m_limiterClass = static_cast<int>(c);
+                    m_limiterInClass = static_cast<int>(i);
+                    return;
+                }
+            }
+        }
+    }
 }
 
-double StudioController::burst() const {
-    return hasTokenBucket() ? static_cast<double>(m_scenario->first_token_bucket()->burst) : 0.0;
+const goflow::sim::LimiterConfig* StudioController::chartedLimiter() const {
+    if (!m_scenario || m_limiterIndex < 0) {
+        return nullptr;
+    }
+    return &m_scenario->classes[static_cast<std::size_t>(m_limiterClass)]
+                .limiters[static_cast<std::size_t>(m_limiterInClass)];
+}
+
+QString StudioController::limiterTitle() const {
+    const auto* limiter = chartedLimiter();
+    if (limiter == nullptr) {
+        return tr("Limiter");
+    }
+    QString title;
+    switch (limiter->type) {
+        case goflow::sim::LimiterConfig::Type::token_bucket:
+            title = tr("Token bucket level");
+            break;
+        case goflow::sim::LimiterConfig::Type::leaky_bucket:
+            title = tr("Leaky bucket backlog");
+            break;
+        case goflow::sim::LimiterConfig::Type::concurrency:
+            title = tr("Concurrency limiter permits");
+            break;
+    }
+    if (m_scenario->classes.size() > 1) {
+        title +=
+            tr(" (class %1)").arg(QString::fromStdString(m_scenario->classes[m_limiterClass].name));
+    }
+    return title;
+}
+
+QString StudioController::limiterValueName() const {
+    const auto* limiter = chartedLimiter();
+    if (limiter == nullptr) {
+        return {};
+    }
+    switch (limiter->type) {
+        case goflow::sim::LimiterConfig::Type::token_bucket:
+            return tr("tokens");
+        case goflow::sim::LimiterConfig::Type::leaky_bucket:
+            return tr("slots promised");
+        case goflow::sim::LimiterConfig::Type::concurrency:
+            return tr("permits in use");
+    }
+    return {};
+}
+
+QString StudioController::limiterReferenceName() const {
+    const auto* limiter = chartedLimiter();
+    if (limiter == nullptr) {
+        return {};
+    }
+    switch (limiter->type) {
+        case goflow::sim::LimiterConfig::Type::token_bucket:
+            return tr("burst");
+        case goflow::sim::LimiterConfig::Type::leaky_bucket:
+            return tr("slack + 1");
+        case goflow::sim::LimiterConfig::Type::concurrency:
+            return tr("limit");
+    }
+    return {};
+}
+
+QList<QPointF> StudioController::limiterReferenceSteps(double endSeconds) const {
+    const auto* limiter = chartedLimiter();
+    if (limiter == nullptr) {
+        return {};
+    }
+    const char* field = "burst";
+    double offset = 0;
+    if (limiter->type == goflow::sim::LimiterConfig::Type::leaky_bucket) {
+        field = "slack";
+        offset = 1;
+    } else if (limiter->type == goflow::sim::LimiterConfig::Type::concurrency) {
+        field = "limit";
+    }
+    const QString longName = QStringLiteral("classes[%1].limiters[%2].%3")
+                                 .arg(m_limiterClass)
+                                 .arg(m_limiterInClass)
+                                 .arg(QLatin1String(field));
+    const QString shortName =
+        QStringLiteral("limiters[%1].%2").arg(m_limiterInClass).arg(QLatin1String(field));
+    double level = limiterReference();
+    QList<QPointF> steps{QPointF(0, level)};
+    for (const auto& change : m_scenario->changes) {
+        const QString name = QString::fromStdString(change.parameter);
+        if (name != longName && !(m_limiterClass == 0 && name == shortName)) {
+            continue;
+        }
+        const double at = std::chrono::duration<double>(change.at).count();
+        steps.append(QPointF(at, level));
+        level = change.value + offset;
+        steps.append(QPointF(at, level));
+    }
+    steps.append(QPointF(std::max(endSeconds, steps.back().x()), level));
+    return steps;
+}
+
+double StudioController::limiterReference() const {
+    const auto* limiter = chartedLimiter();
+    if (limiter == nullptr) {
+        return 0.0;
+    }
+    switch (limiter->type) {
+        case goflow::sim::LimiterConfig::Type::token_bucket:
+            return static_cast<double>(limiter->burst);
+        case goflow::sim::LimiterConfig::Type::leaky_bucket:
+            return static_cast<double>(limiter->slack + 1);
+        case goflow::sim::LimiterConfig::Type::concurrency:
+            return static_cast<double>(limiter->limit);
+    }
+    return 0.0;
 }
 
 int StudioController::queueCapacity() const {

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
+#include <QList>
 #include <QObject>
+#include <QPointF>
 #include <QString>
 
 #include <optional>
@@ -21,8 +23,11 @@ class StudioController : public QObject {
     Q_PROPERTY(QString scenarioDescription READ scenarioDescription NOTIFY scenarioChanged)
     Q_PROPERTY(QString scenarioDetails READ scenarioDetails NOTIFY scenarioChanged)
     Q_PROPERTY(bool scenarioLoaded READ scenarioLoaded NOTIFY scenarioChanged)
-    Q_PROPERTY(bool hasTokenBucket READ hasTokenBucket NOTIFY scenarioChanged)
-    Q_PROPERTY(double burst READ burst NOTIFY scenarioChanged)
+    Q_PROPERTY(bool hasLimiter READ hasLimiter NOTIFY scenarioChanged)
+    Q_PROPERTY(QString limiterTitle READ limiterTitle NOTIFY scenarioChanged)
+    Q_PROPERTY(QString limiterValueName READ limiterValueName NOTIFY scenarioChanged)
+    Q_PROPERTY(QString limiterReferenceName READ limiterReferenceName NOTIFY scenarioChanged)
+    Q_PROPERTY(double limiterReference READ limiterReference NOTIFY scenarioChanged)
     Q_PROPERTY(int queueCapacity READ queueCapacity NOTIFY scenarioChanged)
     Q_PROPERTY(int workers READ workers NOTIFY scenarioChanged)
     Q_PROPERTY(double durationSeconds READ durationSeconds NOTIFY scenarioChanged)
@@ -63,8 +68,18 @@ class StudioController : public QObject {
     QString scenarioDescription() const;
     QString scenarioDetails() const;
     bool scenarioLoaded() const { return m_scenario.has_value(); }
-    bool hasTokenBucket() const;
-    double burst() const;
+    bool hasLimiter() const { return m_limiterIndex >= 0; }
+    // Position of the charted limiter in Sample::limiter_levels, or -1. The chart shows the
+    // first token bucket of any class, or else the first limiter of any kind.
+    int limiterIndex() const { return m_limiterIndex; }
+    QString limiterTitle() const;
+    QString limiterValueName() const;
+    QString limiterReferenceName() const;
+    // The line drawn with the limiter's level: burst, slack + 1 or limit, at the start.
+    double limiterReference() const;
+    // The same line as (time in seconds, value) steps, following the scenario's scripted
+    // changes of that limiter.
+    QList<QPointF> limiterReferenceSteps(double endSeconds) const;
     int queueCapacity() const;
     int workers() const;
     double durationSeconds() const;
@@ -94,10 +109,15 @@ class StudioController : public QObject {
 
   private:
     void setError(const QString& message);
+    void chooseChartedLimiter();
+    const goflow::sim::LimiterConfig* chartedLimiter() const;
 
     goflow::app::SimulationRunner m_runner;
     std::optional<goflow::sim::Scenario> m_scenario;
     QString m_path;
     QString m_error;
     Speed m_speed = Speed::RealTime;
+    int m_limiterIndex = -1;
+    int m_limiterClass = -1;
+    int m_limiterInClass = -1;
 };

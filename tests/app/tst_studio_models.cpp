@@ -33,7 +33,9 @@ class TestStudioModels : public QObject {
         QSignalSpy scenarioChanged(&controller, &StudioController::scenarioChanged);
         QVERIFY(controller.load(QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json")));
         QCOMPARE(scenarioChanged.count(), 1);
-        QCOMPARE(controller.burst(), 200.0);
+        QVERIFY(controller.hasLimiter());
+        QCOMPARE(controller.limiterReference(), 200.0);
+        QCOMPARE(controller.limiterReferenceName(), QStringLiteral("burst"));
         QCOMPARE(controller.queueCapacity(), 64);
         QCOMPARE(controller.workers(), 8);
         QCOMPARE(controller.durationSeconds(), 30.0);
@@ -63,6 +65,17 @@ class TestStudioModels : public QObject {
         QCOMPARE(controller.scenarioName(), QStringLiteral("API burst"));
         controller.clearError();
         QVERIFY(controller.errorMessage().isEmpty());
+    }
+
+    void referenceLineFollowsScriptedChanges() {
+        StudioController controller;
+        QVERIFY(
+            controller.load(QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/noisy-neighbour.json")));
+        QVERIFY(controller.limiterTitle().contains(QLatin1String("bulk")));
+        const QList<QPointF> steps = controller.limiterReferenceSteps(50);
+        const QList<QPointF> expected{QPointF(0, 1000), QPointF(30, 1000), QPointF(30, 60),
+                                      QPointF(50, 60)};
+        QCOMPARE(steps, expected);
     }
 
     void runWithoutScenarioExplains() {
