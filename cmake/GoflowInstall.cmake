@@ -146,12 +146,16 @@ if(GOFLOW_BUILD_STUDIO)
         DESTINATION ${CMAKE_INSTALL_DATADIR}/goflow/scenarios
         COMPONENT studio
         FILES_MATCHING PATTERN "*.json")
-    # A shared libgoflow outside the system library directories (for example under /opt or a
-    # home directory) is found next to the executables through a relative RUNPATH.
-    if(goflow_shared_targets
-       AND NOT "${CMAKE_INSTALL_FULL_LIBDIR}" IN_LIST CMAKE_CXX_IMPLICIT_LINK_DIRECTORIES)
-        file(RELATIVE_PATH bin_to_lib ${CMAKE_INSTALL_FULL_BINDIR} ${CMAKE_INSTALL_FULL_LIBDIR})
-        set_target_properties(goflow-studio goflow-sim PROPERTIES
-            INSTALL_RPATH "$ORIGIN/${bin_to_lib}")
+endif()
+
+# A shared libgoflow installed outside the system library directories (for example under /opt
+# or a home directory) is found through relative RUNPATHs: libgoflow_sim looks next to itself
+# for libgoflow, and the executables look in the library directory, as qt_standard_project_setup
+# arranges for them. A system install (/usr) gets no RUNPATH, as Debian policy asks.
+if("${CMAKE_INSTALL_FULL_LIBDIR}" IN_LIST CMAKE_CXX_IMPLICIT_LINK_DIRECTORIES)
+    if(GOFLOW_BUILD_STUDIO)
+        set_target_properties(goflow-studio goflow-sim PROPERTIES INSTALL_RPATH "")
     endif()
+elseif(goflow_shared_targets)
+    set_target_properties(goflow_sim PROPERTIES INSTALL_RPATH "$ORIGIN")
 endif()
