@@ -1,7 +1,7 @@
-// goflow-consumer: checks that an installed libgoflow links and behaves, using both exported
+// goflow-consumer: checks that an installed libgoflow links and works, using both exported
 // libraries. A token bucket on a manual clock must admit its burst, reject the next request and
-// admit one more after exactly one refill interval; a latency histogram must report the
-// percentiles of the values recorded. Prints what it saw and exits with 1 on any mismatch.
+// admit one more after exactly one refill interval. A latency histogram must report the
+// percentiles of the values it recorded. Prints each check and exits with 1 if any fails.
 
 #include <chrono>
 #include <cstdint>
@@ -17,8 +17,8 @@ namespace {
 
 int failures = 0;
 
-void check(bool ok, std::string_view what) {
-    std::cout << (ok ? "ok     " : "FAILED ") << what << '\n';
+void check(bool ok, std::string_view description) {
+    std::cout << (ok ? "ok     " : "FAILED ") << description << '\n';
     if (!ok) {
         ++failures;
     }

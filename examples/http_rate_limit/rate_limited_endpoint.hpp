@@ -1,6 +1,6 @@
 // An HTTP endpoint behind a goflow::TokenBucket: admitted requests get 200, the others get
-// 429 Too Many Requests with a Retry-After header that says how many whole seconds until the
-// bucket holds a token again.
+// 429 Too Many Requests with a Retry-After header: the whole seconds until the bucket contains
+// a token again.
 //
 //     goflow::TokenBucket bucket({.rate = 5, .burst = 10});
 //     httplib::Server server;

@@ -210,7 +210,13 @@ class TestHttpRateLimit : public QObject {
                 clients.emplace_back([&] {
                     for (int i = 0; i < kRequestsPerClient; ++i) {
                         const int status = get_hello(server.port()).status;
-                        (status == 200 ? ok : status == 429 ? limited : other).fetch_add(1);
+                        if (status == 200) {
+                            ok.fetch_add(1);
+                        } else if (status == 429) {
+                            limited.fetch_add(1);
+                        } else {
+                            other.fetch_add(1);
+                        }
                     }
                 });
             }
