@@ -115,13 +115,14 @@ check_packages() {
     dpkg-deb -f "build/package/goflow_${project_version}_$(dpkg --print-architecture).deb" Depends \
         | grep -q 'libqt6quick6' || fail "the goflow package does not depend on the Qt runtime"
 
-    # Every dependency the packages declare must be installable on this Debian release.
-    local dependency
-    for dependency in $(for deb in build/package/*.deb; do dpkg-deb -f "$deb" Depends; done \
-        | tr ',|' '\n\n' | sed 's/(.*)//; s/ //g' | sort -u); do
-        case "$dependency" in libgoflow*) continue ;; esac
-        apt-cache show "$dependency" >/dev/null 2>&1 || fail "unknown dependency '$dependency'"
+    # apt resolves every dependency the packages declare against this Debian system, without
+    # installing anything; an unknown or uninstallable package fails here.
+    local debs=()
+    for deb in build/package/*.deb; do
+        debs+=("./$deb")
     done
+    apt-get install --simulate "${debs[@]}" >"$stage/apt-simulate.log" 2>&1 \
+        || { cat "$stage/apt-simulate.log"; fail "the packages' dependencies cannot be met"; }
 
     local libdir
     libdir=$(dirname "$(find "$root" -name 'libgoflow.so.*' -print -quit)")
