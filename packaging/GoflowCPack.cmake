@@ -6,7 +6,7 @@
 #   goflow_<version>_<arch>.deb            goflow-studio, goflow-sim, scenarios, desktop files
 #   libgoflow<soversion>_<version>_<arch>.deb   libgoflow.so.<soversion>, libgoflow_sim.so.<soversion>
 #   libgoflow-dev_<version>_<arch>.deb     headers, static libraries, CMake and pkg-config files
-#   goflow-<version>-Linux.tar.gz          everything above in one relocatable tree
+#   goflow-<version>-Linux.tar.gz          the files of all three packages in one tree
 # Library dependencies (Qt, libstdc++) come from dpkg-shlibdeps; the QML modules that the Studio
 # imports at run time are declared below because no linker sees them.
 
