@@ -17,6 +17,10 @@ packages=(
     libbenchmark-dev libboost-dev libtbb-dev libconcurrentqueue-dev
     # running the Studio without a display
     xvfb xauth
+    # the HTTP rate limit example (examples/http_rate_limit)
+    libcpp-httplib-dev
+    # packaging: Debian packages (dpkg-shlibdeps), the API reference, desktop file validators
+    dpkg-dev file doxygen appstream desktop-file-utils
 )
 
 missing=()

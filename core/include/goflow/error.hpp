@@ -69,5 +69,7 @@ void require_option(bool ok, const char* field, const char* rule, double value);
 
 }  // namespace goflow
 
+namespace std {
 template <>
-struct std::is_error_code_enum<goflow::errc> : std::true_type {};
+struct is_error_code_enum<goflow::errc> : true_type {};
+}  // namespace std
