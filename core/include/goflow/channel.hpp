@@ -184,7 +184,6 @@ class Channel {
     // buffered stay for receivers; values offered by blocked rendezvous senders are withdrawn
     // and those sends fail with errc::closed. Idempotent.
     void close() {
-        std::vector<detail::ChannelNotifier*> notify;
         {
             std::lock_guard guard(mutex_);
             if (closed_) {
@@ -199,13 +198,14 @@ class Channel {
                 return slot.sender != nullptr;
             });
             length_.store(buffer_.size(), std::memory_order_relaxed);
-            notify = notifiers_;
+            // Signalled under the lock, so that remove_notifier() returning means no signal to
+            // that notifier is still running.
+            for (detail::ChannelNotifier* n : notifiers_) {
+                n->signal();
+            }
         }
         not_empty_.notify_all();
         not_full_.notify_all();
-        for (detail::ChannelNotifier* n : notify) {
-            n->signal();
-        }
     }
 
     [[nodiscard]] bool closed() const noexcept {
