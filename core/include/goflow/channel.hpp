@@ -39,6 +39,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -301,6 +302,35 @@ class Channel {
         return timeout >= kNoDeadline - now ? kNoDeadline : now + timeout;
     }
 
+    // Counters change only under mutex_, so a load and a store replace a locked
+    // read-modify-write on the hot path.
+    static void bump(std::atomic<std::uint64_t>& counter, int delta) {
+        counter.store(counter.load(std::memory_order_relaxed) + static_cast<std::uint64_t>(delta),
+                      std::memory_order_relaxed);
+    }
+
+    // Before sleeping on a condition variable, a blocked caller watches length_ for a short
+    // while without the lock: a peer on another core usually makes room or adds a value within
+    // microseconds, and a futex sleep plus wake-up costs more than that.
+    template <class Ready>
+    void spin_briefly(std::unique_lock<std::mutex>& lock, Ready ready_hint) {
+        lock.unlock();
+        for (int i = 0; i < kSpinIterations && !ready_hint(); ++i) {
+            cpu_relax();
+        }
+        lock.lock();
+    }
+
+    static void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#else
+        std::this_thread::yield();
+#endif
+    }
+
+    static constexpr int kSpinIterations = 256;
+
     bool has_room_locked() const {
         return capacity_ == unbounded || buffer_.size() < static_cast<std::size_t>(capacity_);
     }
@@ -308,7 +338,7 @@ class Channel {
     void push_locked(T&& value, PendingSend* sender) {
         buffer_.push_back(Slot{std::move(value), sender});
         length_.store(buffer_.size(), std::memory_order_relaxed);
-        sent_.fetch_add(1, std::memory_order_relaxed);
+        bump(sent_, 1);
         if (waiting_receivers_ > 0) {
             not_empty_.notify_one();
         }
@@ -328,7 +358,7 @@ class Channel {
         const bool wake_sender = waiting_senders_ > 0;
         buffer_.pop_front();
         length_.store(buffer_.size(), std::memory_order_relaxed);
-        received_.fetch_add(1, std::memory_order_relaxed);
+        bump(received_, 1);
         lock.unlock();
         if (rendezvous) {
             // Rendezvous senders wait for their own slot, so every one must re-check.
@@ -366,7 +396,7 @@ class Channel {
 
     // Counts a dropped value and hands it to the hook after unlocking.
     Result<void> drop(T&& value, std::unique_lock<std::mutex>& lock) {
-        dropped_.fetch_add(1, std::memory_order_relaxed);
+        bump(dropped_, 1);
         lock.unlock();
         if (on_drop_) {
             on_drop_(std::move(value));
@@ -389,8 +419,19 @@ class Channel {
         if (policy_ != FullPolicy::block) {
             return apply_full_policy_locked(std::move(value), lock);
         }
+        spin_briefly(lock, [&] {
+            return closed() ||
+                   length_.load(std::memory_order_relaxed) < static_cast<std::size_t>(capacity_);
+        });
+        if (closed_) {
+            return Error(errc::closed, "send on a closed channel");
+        }
+        if (has_room_locked()) {
+            push_locked(std::move(value), nullptr);
+            return {};
+        }
 
-        blocked_sends_.fetch_add(1, std::memory_order_relaxed);
+        bump(blocked_sends_, 1);
         ++waiting_senders_;
         const std::error_code ec = wait(
             *clock_, lock, not_full_, ctx, [&] { return closed_ || has_room_locked(); }, deadline);
@@ -415,7 +456,7 @@ class Channel {
         }
         PendingSend pending;
         if (waiting_receivers_ <= buffer_.size()) {
-            blocked_sends_.fetch_add(1, std::memory_order_relaxed);
+            bump(blocked_sends_, 1);
         }
         push_locked(std::move(value), &pending);
         const std::error_code ec = wait(
@@ -425,17 +466,20 @@ class Channel {
             return {};
         }
         if (pending.withdrawn) {
-            sent_.fetch_sub(1, std::memory_order_relaxed);
+            bump(sent_, -1);
             return Error(errc::closed, "channel closed while the send was blocked");
         }
         std::erase_if(buffer_, [&](const Slot& slot) { return slot.sender == &pending; });
         length_.store(buffer_.size(), std::memory_order_relaxed);
-        sent_.fetch_sub(1, std::memory_order_relaxed);
+        bump(sent_, -1);
         return Error(ec);
     }
 
     Result<T> receive_until(const Context& ctx, TimePoint deadline) {
         std::unique_lock lock(mutex_);
+        if (buffer_.empty() && !closed_ && capacity_ != 0) {
+            spin_briefly(lock, [&] { return closed() || size() > 0; });
+        }
         if (buffer_.empty() && !closed_) {
             ++waiting_receivers_;
             const std::error_code ec = wait(
