@@ -1,7 +1,7 @@
-// Items per second through a bounded queue of capacity 1024, with one producer and one consumer
-// and with two of each: goflow::Channel against a std::mutex + std::deque queue and
-// moodycamel::BlockingConcurrentQueue (which has no capacity bound; it is the lock-free
-// reference point, not a like-for-like bounded queue).
+// Items per second through a queue of capacity 1024, with one producer and one consumer and
+// with two of each. goflow::Channel runs against a std::mutex + std::deque queue and against
+// moodycamel::BlockingConcurrentQueue. The moodycamel queue has no capacity bound, so it is a
+// lock-free reference point rather than a like-for-like bounded queue.
 #include <benchmark/benchmark.h>
 
 #include <concurrentqueue/blockingconcurrentqueue.h>

@@ -11,7 +11,7 @@
 // are [settled_, accepted_). A flush waits for settled_ to reach the accepted_ it saw on entry,
 // which is why bytes written during the flush do not delay it. The thread swaps the whole
 // buffer out as one batch and calls the sink without the lock; writers meanwhile fill the
-// emptied buffer, so a batch is never shared and the sink sees bytes in write order.
+// emptied buffer, so a batch is never shared and the sink receives bytes in write order.
 
 namespace goflow {
 namespace {

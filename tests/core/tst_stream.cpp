@@ -506,6 +506,25 @@ class TestStream : public QObject {
         QVERIFY(r.error() == errc::canceled);
     }
 
+    void parallelMapExecutorRejectionPropagates() {
+        int accepted = 0;
+        goflow::Executor closing_pool = [&](std::function<void()> job) {
+            if (accepted == 3) {
+                throw std::runtime_error("pool shut down");
+            }
+            ++accepted;
+            job();
+        };
+        auto run = [&] {
+            return streams::iota(0, 10)
+                .parallel_map([](int x) { return x; },
+                              {.max_in_flight = 2, .executor = closing_pool})
+                .count();
+        };
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, (void)run());
+        QCOMPARE(accepted, 3);
+    }
+
     void parallelMapRejectsZeroInFlight() {
         QVERIFY_THROWS_EXCEPTION(
             std::invalid_argument,

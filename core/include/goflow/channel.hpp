@@ -10,9 +10,9 @@
 // test drives deadlines with a ManualClock. Each blocking call has a `_for(timeout)` form and a
 // non-blocking `try_` form.
 //
-// close() stops the channel from accepting values: receivers still drain what was buffered and
-// then see errc::closed; blocked senders wake with errc::closed and their value is not
-// delivered; a send after close fails with errc::closed. A range-for over a channel receives
+// close() stops the channel from accepting values. Receivers still drain what was buffered and
+// then receive errc::closed. Blocked senders wake with errc::closed, and their values are not
+// delivered. A send after close fails with errc::closed. A range-for over a channel receives
 // until it is closed and drained.
 //
 //     goflow::Channel<int> jobs({.capacity = 64});
@@ -50,7 +50,7 @@
 
 namespace goflow {
 
-// What send() does when a bounded channel is full.
+// Behaviour of send() on a full bounded channel.
 enum class FullPolicy {
     block,        // wait for room, a receiver, close or the end of the context
     drop_newest,  // discard the value being sent; send() succeeds and the drop is counted
@@ -87,8 +87,8 @@ struct ChannelSnapshot {
 namespace detail {
 
 // Wakes a receive_any() caller that waits on several channels at once. A channel signals every
-// registered notifier under its own lock when a value arrives or it closes; the notifier's lock
-// is taken second, and the waiter never holds it while calling into a channel.
+// registered notifier under its own lock when a value arrives or it closes. The notifier's lock
+// is always taken second, and the waiter never holds it while calling into a channel.
 struct ChannelNotifier {
     std::mutex mutex;
     std::condition_variable_any cv;
@@ -141,8 +141,8 @@ class Channel {
     }
 
     // Sends without blocking. Returns errc::full when a bounded channel is full and the policy
-    // is block or fail, or when capacity is 0 and no receiver is waiting; errc::closed after
-    // close(). Drop policies apply as in send().
+    // is block or fail, and also when capacity is 0 and no receiver is waiting. Returns
+    // errc::closed after close(). Drop policies apply as in send().
     Result<void> try_send(T value) {
         std::unique_lock lock(mutex_);
         if (closed_) {
@@ -309,9 +309,9 @@ class Channel {
                       std::memory_order_relaxed);
     }
 
-    // Before sleeping on a condition variable, a blocked caller watches length_ for a short
-    // while without the lock: a peer on another core usually makes room or adds a value within
-    // microseconds, and a futex sleep plus wake-up costs more than that.
+    // Watches length_ without the lock for a bounded number of pause instructions before the
+    // caller sleeps on a condition variable. A peer on another core usually makes room or adds a
+    // value within that time, which is cheaper than a futex sleep and wake-up.
     template <class Ready>
     void spin_briefly(std::unique_lock<std::mutex>& lock, Ready ready_hint) {
         lock.unlock();

@@ -7,7 +7,7 @@
 // ends. Destroying a ChannelTask cancels it and joins its threads.
 //
 // receive_any() waits on several channels at once and returns the first value that any of them
-// offers; receive_batch() collects up to N values or whatever arrived before a timeout.
+// offers. receive_batch() collects up to N values, or whatever arrived before a timeout.
 //
 //     goflow::Channel<Event> a({.capacity = 64}), b({.capacity = 64}), all({.capacity = 128});
 //     auto fan_in = goflow::merge<Event>({&a, &b}, all);
@@ -314,9 +314,9 @@ Result<ReceivedFrom<T>> receive_any_for(const std::vector<Channel<T>*>& channels
 }
 
 // Receives up to `max_items` values, waiting at most `timeout` on the channel's clock for them.
-// Returns what arrived by then, possibly nothing. Returns errc::closed only when the channel is
-// closed and drained before any value arrived, and the context's error only when it ended
-// before any value arrived; values already received are always returned, never dropped.
+// Returns what arrived by then, possibly nothing. Values already received are always returned,
+// never dropped. So errc::closed (channel closed and drained) and the context's error are
+// returned only when no value arrived.
 template <class T>
 Result<std::vector<T>> receive_batch(Channel<T>& channel, std::size_t max_items, Duration timeout,
                                      const Context& ctx = {}) {

@@ -4,8 +4,8 @@
 // sorted, peek, limit, skip, take_while, drop_while, window, window_by_time, parallel_map) and
 // ends in one terminal operation (for_each, collect, reduce, count, any/all/none_match,
 // find_first, min, max, group_by). Building a stream evaluates nothing. The terminal operation
-// pulls source elements one at a time on the calling thread and passes each through the stages;
-// it pulls exactly as many as it needs, so `limit(5)` on a counting generator calls the
+// pulls source elements one at a time on the calling thread and passes each through the stages.
+// It pulls exactly as many as it needs, so `limit(5)` on a counting generator calls the
 // generator 5 times. sorted() is a barrier: it pulls its whole input, but only when the terminal
 // operation runs. Only parallel_map uses other threads, and only while its terminal runs.
 //
@@ -60,8 +60,10 @@
 
 namespace goflow {
 
-// Runs a job exactly once, on some thread, eventually. parallel_map hands its jobs to an
-// executor; a worker pool plugs in as `[&pool](auto job) { pool.submit(std::move(job)); }`.
+// A callable that parallel_map hands its jobs to. It must run each job exactly once, on some
+// thread; parallel_map waits for every job it submitted, so an executor that drops a job
+// blocks the terminal operation forever. A worker pool plugs in as a lambda that submits the
+// job to the pool.
 using Executor = std::function<void(std::function<void()>)>;
 
 struct ParallelOptions {
@@ -465,7 +467,7 @@ struct WindowStage {
 
 // Windows are aligned to the first element's arrival: window k covers
 // [start + k * interval, start + (k + 1) * interval) on the clock. A window is passed on when the
-// first element of a later window arrives, or when the input ends; a window without elements is
+// first element of a later window arrives, or when the input ends. A window without elements is
 // not passed on.
 template <class Up>
 struct TimeWindowStage {
@@ -653,7 +655,20 @@ struct ParallelMapStage {
             ++pending;
             ++shared->in_flight;
             lock.unlock();
-            executor(make_job(shared, submitted++, std::move(x)));
+            try {
+                executor(make_job(shared, submitted++, std::move(x)));
+            } catch (...) {
+                // An executor that rejects the job (a pool that shut down) ends the stream; the
+                // exception is rethrown by the terminal operation.
+                lock.lock();
+                --pending;
+                --shared->in_flight;
+                if (!shared->failure) {
+                    shared->failure = std::current_exception();
+                }
+                shared->stopping = true;
+                return false;
+            }
             return true;
         };
 
@@ -719,7 +734,7 @@ struct ParallelMapStage {
                 if (options.ordered) {
                     shared->ordered.emplace(position, std::move(result));
                 } else if (result) {
-                    // A job without a result ran after the stop, so nobody waits for it.
+                    // A job without a result ran after the stop, so no caller waits for it.
                     shared->unordered.push_back(std::move(*result));
                 }
                 --shared->in_flight;
@@ -815,7 +830,7 @@ class Stream {
         return make<T>(detail::SkipStage<Pipeline>{take(), n});
     }
 
-    // Passes elements while `pred` holds and ends at the first that fails it.
+    // Passes elements while `pred` is true and ends at the first for which it is false.
     template <class F>
     requires std::predicate<F&, const T&>
     [[nodiscard]] auto take_while(F pred) {
@@ -838,8 +853,8 @@ class Stream {
 
     // Groups elements by the time they arrive on `clock` (the stream's clock when null) into
     // windows of `interval`, aligned to the first element. A window leaves when an element of a
-    // later window arrives or the input ends, so a source that goes quiet holds its last window
-    // until it ends. Throws std::invalid_argument when `interval` is not positive.
+    // later window arrives or the input ends, so a source that goes quiet keeps back its last
+    // window until it ends. Throws std::invalid_argument when `interval` is not positive.
     [[nodiscard]] auto window_by_time(Duration interval, std::shared_ptr<const Clock> clock = {}) {
         require_option(interval > Duration::zero(), "window interval", "positive (nanoseconds)",
                        static_cast<double>(interval.count()));

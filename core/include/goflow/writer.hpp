@@ -1,11 +1,11 @@
 // AsyncWriter: a buffered writer whose sink runs on one background thread.
 //
-// write() copies bytes into a buffer of `buffer_capacity` bytes and returns; a background
+// write() copies bytes into a buffer of `buffer_capacity` bytes and returns. A background
 // thread hands the buffered bytes to the sink in the order they were written. The thread
 // flushes when the buffer is half full, when the oldest buffered byte has waited
-// `flush_interval` on the injected clock, when flush() or close() asks, and never calls the
-// sink from two threads at once. The thread starts with the first write, so a writer that is
-// closed before any write starts no background work.
+// `flush_interval` on the injected clock, or when flush(), close() or a blocked write() asks.
+// It never calls the sink from two threads at once. The thread starts with the first write, so
+// a writer that is closed before any write starts no background work.
 //
 // Guarantees:
 // - flush() returns only when every byte written before the call has reached the sink, or
@@ -60,7 +60,7 @@ using WriterSink = std::function<Result<void>(std::string_view bytes)>;
 // opened now; when that fails, every batch fails with errc::io_error naming the path.
 [[nodiscard]] WriterSink file_sink(const std::filesystem::path& path, bool truncate = false);
 
-// What write() does when the bytes do not fit in the buffer.
+// Behaviour of write() when the bytes do not fit in the buffer.
 enum class WriterFullPolicy {
     block,  // wait for room, bounded by the write's context
     fail,   // reject the whole write with errc::full
