@@ -267,6 +267,40 @@ class TestChannel : public QObject {
         QVERIFY(result == errc::closed);
     }
 
+    void steadyClockTimeoutsUseRealTime() {
+        // Waits without a stop token on the steady clock take a cheaper path; check that its
+        // deadlines and wake-ups behave like the cancelable path.
+        Channel<int> ch({.capacity = 1});
+        QVERIFY(ch.try_send(1).ok());
+        const auto start = std::chrono::steady_clock::now();
+        QVERIFY(ch.send_for(2, 20ms).error() == errc::deadline_exceeded);
+        auto ctx = goflow::Context{}.with_timeout(ch.clock(), 20ms);
+        QVERIFY(ch.send(2, ctx).error() == errc::deadline_exceeded);
+        const auto elapsed = std::chrono::steady_clock::now() - start;
+        QVERIFY2(elapsed >= 40ms && elapsed < 40ms + kPromptTolerance,
+                 qPrintable(QString("two 20 ms timeouts took %1 ms")
+                                .arg(std::chrono::duration<double, std::milli>(elapsed).count())));
+
+        Channel<int> empty({.capacity = 1});
+        QVERIFY(empty.receive_for(10ms).error() == errc::deadline_exceeded);
+    }
+
+    void closeWakesSenderWithoutStopToken() {
+        Channel<int> ch({.capacity = 1});
+        QVERIFY(ch.send(1).ok());
+        goflow::Error result;
+        std::thread producer([&] {
+            auto r = ch.send(2);
+            result = r.ok() ? goflow::Error{} : r.error();
+        });
+        while (ch.snapshot().blocked_sends == 0) {
+            std::this_thread::yield();
+        }
+        ch.close();
+        producer.join();
+        QVERIFY(result == errc::closed);
+    }
+
     void rangeForEndsAtClose() {
         Channel<int> ch({.capacity = 4});
         std::thread producer([&] {

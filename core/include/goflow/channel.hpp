@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -39,7 +40,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -118,6 +118,7 @@ class Channel {
         : capacity_(options.capacity),
           policy_(options.full_policy),
           clock_(options.clock ? std::move(options.clock) : system_clock()),
+          steady_clock_(dynamic_cast<const SteadyClock*>(clock_.get()) != nullptr),
           on_drop_(std::move(options.on_drop)) {
         require_option(capacity_ >= 0, "capacity", "at least 0", static_cast<double>(capacity_));
         require_option(!(capacity_ == 0 && policy_ == FullPolicy::drop_oldest), "capacity",
@@ -149,7 +150,7 @@ class Channel {
             return Error(errc::closed, "send on a closed channel");
         }
         if (capacity_ == 0) {
-            if (waiting_receivers_ <= buffer_.size()) {
+            if (receivers_.count() <= buffer_.size()) {
                 return reject_full_locked(std::move(value), lock);
             }
             push_locked(std::move(value), nullptr);
@@ -205,8 +206,8 @@ class Channel {
                 n->signal();
             }
         }
-        not_empty_.notify_all();
-        not_full_.notify_all();
+        receivers_.notify_all();
+        senders_.notify_all();
     }
 
     [[nodiscard]] bool closed() const noexcept {
@@ -309,27 +310,66 @@ class Channel {
                       std::memory_order_relaxed);
     }
 
-    // Watches length_ without the lock for a bounded number of pause instructions before the
-    // caller sleeps on a condition variable. A peer on another core usually makes room or adds a
-    // value within that time, which is cheaper than a futex sleep and wake-up.
-    template <class Ready>
-    void spin_briefly(std::unique_lock<std::mutex>& lock, Ready ready_hint) {
-        lock.unlock();
-        for (int i = 0; i < kSpinIterations && !ready_hint(); ++i) {
-            cpu_relax();
+    // Blocked callers of one kind. A wait that can end only by notification or by a deadline on
+    // the steady clock uses the cheaper std::condition_variable; a wait that a stop token or a
+    // manual clock must be able to wake uses std::condition_variable_any through goflow::wait.
+    // Every notification goes to both, so a waiter of either kind is woken.
+    struct Waiters {
+        std::condition_variable_any any;
+        std::condition_variable plain;
+        std::size_t any_count = 0;    // guarded by the channel's mutex_
+        std::size_t plain_count = 0;  // guarded by the channel's mutex_
+
+        std::size_t count() const { return any_count + plain_count; }
+        // Call with the channel's mutex_ held, so that the counts are current.
+        void notify_one() { notify_one(plain_count > 0, any_count > 0); }
+        // Wakes one waiter of each kind that was present when the counts were read under
+        // mutex_; a waiter that arrives later checks its predicate before it sleeps.
+        void notify_one(bool wake_plain, bool wake_any) {
+            if (wake_plain) {
+                plain.notify_one();
+            }
+            if (wake_any) {
+                any.notify_one();
+            }
         }
-        lock.lock();
+        void notify_all() {
+            plain.notify_all();
+            any.notify_all();
+        }
+    };
+
+    // Blocks until pred() is true, the context ends or `deadline` passes; see goflow::wait.
+    template <class Pred>
+    std::error_code wait_locked(Waiters& waiters, std::unique_lock<std::mutex>& lock,
+                                const Context& ctx, Pred pred, TimePoint deadline) {
+        if (steady_clock_ && !ctx.stop_token().stop_possible()) {
+            ++waiters.plain_count;
+            const bool ready =
+                wait_plain(waiters.plain, lock, std::min(deadline, ctx.deadline()), pred);
+            --waiters.plain_count;
+            return ready ? std::error_code{} : make_error_code(errc::deadline_exceeded);
+        }
+        ++waiters.any_count;
+        const std::error_code ec = wait(*clock_, lock, waiters.any, ctx, pred, deadline);
+        --waiters.any_count;
+        return ec;
     }
 
-    static void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#else
-        std::this_thread::yield();
-#endif
+    template <class Pred>
+    static bool wait_plain(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                           TimePoint limit, Pred pred) {
+        // A deadline centuries away is treated as none, so the conversion inside the timed wait
+        // cannot overflow.
+        constexpr auto kFarFuture = std::chrono::hours(24 * 365 * 100);
+        const auto now = std::chrono::steady_clock::now();
+        if (limit == kNoDeadline || limit - now > kFarFuture) {
+            cv.wait(lock, pred);
+            return true;
+        }
+        return cv.wait_until(
+            lock, std::chrono::time_point_cast<std::chrono::steady_clock::duration>(limit), pred);
     }
-
-    static constexpr int kSpinIterations = 256;
 
     bool has_room_locked() const {
         return capacity_ == unbounded || buffer_.size() < static_cast<std::size_t>(capacity_);
@@ -339,9 +379,7 @@ class Channel {
         buffer_.push_back(Slot{std::move(value), sender});
         length_.store(buffer_.size(), std::memory_order_relaxed);
         bump(sent_, 1);
-        if (waiting_receivers_ > 0) {
-            not_empty_.notify_one();
-        }
+        receivers_.notify_one();
         for (detail::ChannelNotifier* n : notifiers_) {
             n->signal();
         }
@@ -355,16 +393,18 @@ class Channel {
             front.sender->taken = true;
         }
         const bool rendezvous = front.sender != nullptr;
-        const bool wake_sender = waiting_senders_ > 0;
         buffer_.pop_front();
         length_.store(buffer_.size(), std::memory_order_relaxed);
         bump(received_, 1);
+        const bool wake_plain = senders_.plain_count > 0;
+        const bool wake_any = senders_.any_count > 0;
         lock.unlock();
+        // Notifying after unlocking lets the woken sender take the mutex at once. Rendezvous
+        // senders wait for their own slot, so every one of them must re-check.
         if (rendezvous) {
-            // Rendezvous senders wait for their own slot, so every one must re-check.
-            not_full_.notify_all();
-        } else if (wake_sender) {
-            not_full_.notify_one();
+            senders_.notify_all();
+        } else {
+            senders_.notify_one(wake_plain, wake_any);
         }
         return value;
     }
@@ -419,23 +459,10 @@ class Channel {
         if (policy_ != FullPolicy::block) {
             return apply_full_policy_locked(std::move(value), lock);
         }
-        spin_briefly(lock, [&] {
-            return closed() ||
-                   length_.load(std::memory_order_relaxed) < static_cast<std::size_t>(capacity_);
-        });
-        if (closed_) {
-            return Error(errc::closed, "send on a closed channel");
-        }
-        if (has_room_locked()) {
-            push_locked(std::move(value), nullptr);
-            return {};
-        }
 
         bump(blocked_sends_, 1);
-        ++waiting_senders_;
-        const std::error_code ec = wait(
-            *clock_, lock, not_full_, ctx, [&] { return closed_ || has_room_locked(); }, deadline);
-        --waiting_senders_;
+        const std::error_code ec = wait_locked(
+            senders_, lock, ctx, [&] { return closed_ || has_room_locked(); }, deadline);
         if (closed_) {
             return Error(errc::closed, "channel closed while the send was blocked");
         }
@@ -451,17 +478,16 @@ class Channel {
     // delivered after send() has reported a failure.
     Result<void> rendezvous_send_locked(T&& value, const Context& ctx, TimePoint deadline,
                                         std::unique_lock<std::mutex>& lock) {
-        if (policy_ != FullPolicy::block && waiting_receivers_ <= buffer_.size()) {
+        if (policy_ != FullPolicy::block && receivers_.count() <= buffer_.size()) {
             return reject_full_locked(std::move(value), lock);
         }
         PendingSend pending;
-        if (waiting_receivers_ <= buffer_.size()) {
+        if (receivers_.count() <= buffer_.size()) {
             bump(blocked_sends_, 1);
         }
         push_locked(std::move(value), &pending);
-        const std::error_code ec = wait(
-            *clock_, lock, not_full_, ctx, [&] { return pending.taken || pending.withdrawn; },
-            deadline);
+        const std::error_code ec = wait_locked(
+            senders_, lock, ctx, [&] { return pending.taken || pending.withdrawn; }, deadline);
         if (pending.taken) {
             return {};
         }
@@ -477,15 +503,9 @@ class Channel {
 
     Result<T> receive_until(const Context& ctx, TimePoint deadline) {
         std::unique_lock lock(mutex_);
-        if (buffer_.empty() && !closed_ && capacity_ != 0) {
-            spin_briefly(lock, [&] { return closed() || size() > 0; });
-        }
         if (buffer_.empty() && !closed_) {
-            ++waiting_receivers_;
-            const std::error_code ec = wait(
-                *clock_, lock, not_empty_, ctx, [&] { return closed_ || !buffer_.empty(); },
-                deadline);
-            --waiting_receivers_;
+            const std::error_code ec = wait_locked(
+                receivers_, lock, ctx, [&] { return closed_ || !buffer_.empty(); }, deadline);
             if (ec && buffer_.empty()) {
                 return Error(ec);
             }
@@ -499,15 +519,14 @@ class Channel {
     const std::int64_t capacity_;
     const FullPolicy policy_;
     const std::shared_ptr<const Clock> clock_;
+    const bool steady_clock_;  // clock_ is a SteadyClock, so plain timed waits are exact
     const std::function<void(T&&)> on_drop_;
 
     mutable std::mutex mutex_;
-    std::condition_variable_any not_empty_;  // receivers wait on it, with mutex_
-    std::condition_variable_any not_full_;   // senders wait on it, with mutex_
-    std::deque<Slot> buffer_;                // guarded by mutex_
-    bool closed_ = false;                    // guarded by mutex_
-    std::size_t waiting_receivers_ = 0;      // guarded by mutex_
-    std::size_t waiting_senders_ = 0;        // guarded by mutex_; blocked buffered senders
+    Waiters receivers_;        // receivers blocked on an empty channel; waits use mutex_
+    Waiters senders_;          // senders blocked for room or for a rendezvous; waits use mutex_
+    std::deque<Slot> buffer_;  // guarded by mutex_
+    bool closed_ = false;      // guarded by mutex_
     std::vector<detail::ChannelNotifier*> notifiers_;  // guarded by mutex_
 
     // Mirrors for snapshot(); written under mutex_, read without it.
