@@ -153,12 +153,10 @@ class Channel {
             if (receivers_.count() <= buffer_.size()) {
                 return reject_full_locked(std::move(value), lock);
             }
-            push_locked(std::move(value), nullptr);
-            return {};
+            return push_and_unlock(std::move(value), lock);
         }
         if (has_room_locked()) {
-            push_locked(std::move(value), nullptr);
-            return {};
+            return push_and_unlock(std::move(value), lock);
         }
         return apply_full_policy_locked(std::move(value), lock);
     }
@@ -385,6 +383,22 @@ class Channel {
         }
     }
 
+    // Buffers `value`, releases the lock and then wakes a receiver, so that the receiver does
+    // not wake up only to block on mutex_ held by this sender.
+    Result<void> push_and_unlock(T&& value, std::unique_lock<std::mutex>& lock) {
+        buffer_.push_back(Slot{std::move(value), nullptr});
+        length_.store(buffer_.size(), std::memory_order_relaxed);
+        bump(sent_, 1);
+        for (detail::ChannelNotifier* n : notifiers_) {
+            n->signal();
+        }
+        const bool wake_plain = receivers_.plain_count > 0;
+        const bool wake_any = receivers_.any_count > 0;
+        lock.unlock();
+        receivers_.notify_one(wake_plain, wake_any);
+        return {};
+    }
+
     // Precondition: !buffer_.empty(). Releases the lock before T is returned.
     Result<T> pop_locked(std::unique_lock<std::mutex>& lock) {
         Slot& front = buffer_.front();
@@ -453,8 +467,7 @@ class Channel {
             return rendezvous_send_locked(std::move(value), ctx, deadline, lock);
         }
         if (has_room_locked()) {
-            push_locked(std::move(value), nullptr);
-            return {};
+            return push_and_unlock(std::move(value), lock);
         }
         if (policy_ != FullPolicy::block) {
             return apply_full_policy_locked(std::move(value), lock);
@@ -469,8 +482,7 @@ class Channel {
         if (ec) {
             return Error(ec);
         }
-        push_locked(std::move(value), nullptr);
-        return {};
+        return push_and_unlock(std::move(value), lock);
     }
 
     // A rendezvous sender offers its value in the buffer at once and waits until a receiver
