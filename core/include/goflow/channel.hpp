@@ -23,7 +23,7 @@
 //     for (int job : jobs) handle(job);
 //
 // Thread safety: every member may be called concurrently from any thread. One mutex guards the
-// buffer and the waiter bookkeeping; the counters are atomics, so snapshot() never takes the
+// buffer and the waiter bookkeeping. The counters are atomics, so snapshot() never takes the
 // lock and cannot deadlock, not even from inside T's move constructor or an on_drop hook.
 #pragma once
 
