@@ -22,10 +22,6 @@ double to_ms(std::uint64_t ns) {
     return static_cast<double>(ns) / 1e6;
 }
 
-double to_ms(Duration d) {
-    return std::chrono::duration<double, std::milli>(d).count();
-}
-
 enum class EventKind : std::uint8_t {
     arrival,         // a: class; the next open-model arrival of that class
     send,            // b: request slot, c: generation; a retry or a closed client's request
