@@ -25,11 +25,10 @@ struct FieldSpec {
     const std::array<const char*, 13>* names;  // index = value; null entries are unnamed
 };
 
-constexpr std::array<const char*, 13> kMonthNames = {nullptr, "jan", "feb", "mar", "apr",
-                                                     "may",   "jun", "jul", "aug", "sep",
-                                                     "oct",   "nov", "dec"};
-constexpr std::array<const char*, 13> kWeekdayNames = {"sun", "mon", "tue", "wed", "thu",
-                                                       "fri", "sat", nullptr};
+constexpr std::array<const char*, 13> kMonthNames = {
+    nullptr, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+constexpr std::array<const char*, 13> kWeekdayNames = {"sun", "mon", "tue", "wed",
+                                                       "thu", "fri", "sat", nullptr};
 
 constexpr FieldSpec kSecond{"second", 0, 59, nullptr};
 constexpr FieldSpec kMinute{"minute", 0, 59, nullptr};
@@ -127,9 +126,9 @@ bool parse_field(std::string_view expression, const FieldSpec& field, std::strin
             range = item.substr(0, slash);
             const auto parsed = parse_number(item.substr(slash + 1));
             if (!parsed || *parsed == 0 || *parsed > field.max + 1) {
-                fail_token(expression, field, item,
-                           "step must be a whole number from 1 to " +
-                               std::to_string(field.max + 1));
+                fail_token(
+                    expression, field, item,
+                    "step must be a whole number from 1 to " + std::to_string(field.max + 1));
             }
             step = static_cast<int>(*parsed);
             has_step = true;
@@ -168,7 +167,8 @@ Duration parse_every(std::string_view expression, std::string_view text) {
     std::size_t pos = 0;
     while (pos < text.size()) {
         std::size_t digits_end = pos;
-        while (digits_end < text.size() && std::isdigit(static_cast<unsigned char>(text[digits_end]))) {
+        while (digits_end < text.size() &&
+               std::isdigit(static_cast<unsigned char>(text[digits_end]))) {
             ++digits_end;
         }
         std::size_t unit_end = digits_end;
@@ -245,7 +245,8 @@ CronSchedule CronSchedule::parse(std::string_view expression, TimeZone zone) {
 
     const std::vector<std::string_view> words = split_whitespace(expression);
     if (words.empty()) {
-        fail(expression, "the expression is empty; expected 5 or 6 fields or a macro such as @daily");
+        fail(expression,
+             "the expression is empty; expected 5 or 6 fields or a macro such as @daily");
     }
     std::vector<std::string_view> fields = words;
     if (words.front().front() == '@') {
@@ -278,9 +279,10 @@ CronSchedule CronSchedule::parse(std::string_view expression, TimeZone zone) {
         fields = split_whitespace(replacement);
     }
     if (fields.size() != 5 && fields.size() != 6) {
-        fail(expression, "expected 5 fields (minute hour day-of-month month day-of-week) or 6 "
-                         "with leading seconds, got " +
-                             std::to_string(fields.size()));
+        fail(expression,
+             "expected 5 fields (minute hour day-of-month month day-of-week) or 6 "
+             "with leading seconds, got " +
+                 std::to_string(fields.size()));
     }
     std::size_t i = 0;
     if (fields.size() == 6) {
@@ -350,8 +352,8 @@ std::optional<sys_seconds> CronSchedule::next_local_match(sys_seconds from, sys_
         const std::chrono::year_month_day date(day);
         if (!months_.test(static_cast<unsigned>(date.month()))) {
             // Jump to the first day of the next month.
-            const auto next_month = std::chrono::year_month(date.year(), date.month()) +
-                                    std::chrono::months{1};
+            const auto next_month =
+                std::chrono::year_month(date.year(), date.month()) + std::chrono::months{1};
             day = sys_days(next_month / std::chrono::day{1});
             time_of_day = seconds{0};
             continue;
@@ -375,8 +377,7 @@ std::optional<WallTimePoint> CronSchedule::next(WallTimePoint after) const {
     const sys_seconds from = std::chrono::floor<seconds>(after) + seconds{1};
     const sys_seconds limit = from + days{366 * kSearchYears};
     // WallTimePoint counts nanoseconds in 64 bits, which ends in the year 2262.
-    const sys_seconds representable =
-        std::chrono::floor<seconds>(WallTimePoint::max()) - days{1};
+    const sys_seconds representable = std::chrono::floor<seconds>(WallTimePoint::max()) - days{1};
     if (from > representable) {
         return std::nullopt;
     }

@@ -18,8 +18,10 @@ std::string format_duration(Duration d) {
         Duration size;
         const char* suffix;
     };
-    const Unit units[] = {{std::chrono::hours(1), "h"},        {std::chrono::minutes(1), "m"},
-                          {std::chrono::seconds(1), "s"},      {std::chrono::milliseconds(1), "ms"},
+    const Unit units[] = {{std::chrono::hours(1), "h"},
+                          {std::chrono::minutes(1), "m"},
+                          {std::chrono::seconds(1), "s"},
+                          {std::chrono::milliseconds(1), "ms"},
                           {std::chrono::microseconds(1), "us"}};
     for (const Unit& unit : units) {
         if (d.count() != 0 && d % unit.size == Duration::zero()) {
@@ -32,7 +34,7 @@ std::string format_duration(Duration d) {
 // The scheduler's own executor: a fixed set of threads that take work from one FIFO queue.
 // Idle threads block on a condition variable.
 class ThreadPool {
-public:
+  public:
     explicit ThreadPool(int threads) {
         for (int i = 0; i < threads; ++i) {
             threads_.emplace_back([this] { work(); });
@@ -59,7 +61,7 @@ public:
         ready_.notify_one();
     }
 
-private:
+  private:
     void work() {
         while (true) {
             std::function<void()> task;
@@ -111,8 +113,8 @@ struct Job {
 
     // Keys of this job's entries in the queue, with `job` left null so that a job does not own
     // itself through them.
-    std::optional<Entry> scheduled;  // the next due time on the schedule, if queued
-    std::optional<Entry> immediate;  // the pending run_on_add run, if queued
+    std::optional<Entry> scheduled;       // the next due time on the schedule, if queued
+    std::optional<Entry> immediate;       // the pending run_on_add run, if queued
     std::optional<TimePoint> queued_due;  // OverlapPolicy::queue_one: the tick waiting to run
     CancelSource source;
     bool removed = false;
@@ -126,7 +128,7 @@ thread_local const void* tl_running_scheduler = nullptr;
 }  // namespace
 
 class Scheduler::Impl : public std::enable_shared_from_this<Scheduler::Impl> {
-public:
+  public:
     explicit Impl(SchedulerOptions options)
         : clock_(options.clock ? std::move(options.clock) : system_clock()) {
         if (options.executor) {
@@ -153,7 +155,7 @@ public:
     }
     void shut_down_pool() { pool_.reset(); }
 
-private:
+  private:
     void loop(const std::stop_token& stop);
     void fire(std::unique_lock<std::mutex>& lock, const Entry& entry, TimePoint now);
     void dispatch(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Job>& job,
@@ -290,8 +292,7 @@ void Scheduler::Impl::unqueue(Job& job) {
     notify_changed();
 }
 
-std::string Scheduler::Impl::add(const Trigger& trigger, JobFunction function,
-                                 JobOptions options) {
+std::string Scheduler::Impl::add(const Trigger& trigger, JobFunction function, JobOptions options) {
     if (!function) {
         throw std::invalid_argument("job function must not be empty");
     }
@@ -302,7 +303,8 @@ std::string Scheduler::Impl::add(const Trigger& trigger, JobFunction function,
             id = "job-" + std::to_string(next_auto_id_++);
         } while (jobs_.contains(id));
     } else if (jobs_.contains(id)) {
-        throw std::invalid_argument("job id '" + id + "' is already scheduled; cancel it first "
+        throw std::invalid_argument("job id '" + id +
+                                    "' is already scheduled; cancel it first "
                                     "or choose another id");
     }
     auto job = std::make_shared<Job>(trigger);
@@ -319,10 +321,18 @@ std::string Scheduler::Impl::add(const Trigger& trigger, JobFunction function,
     const TimePoint now = clock_->now();
     std::optional<TimePoint> first;
     switch (trigger.kind_) {
-        case Trigger::Kind::at: first = trigger.when_; break;
-        case Trigger::Kind::after: first = now + trigger.delay_; break;
-        case Trigger::Kind::every: first = now + trigger.delay_; break;
-        case Trigger::Kind::cron: first = cron_after(*trigger.cron_, now); break;
+        case Trigger::Kind::at:
+            first = trigger.when_;
+            break;
+        case Trigger::Kind::after:
+            first = now + trigger.delay_;
+            break;
+        case Trigger::Kind::every:
+            first = now + trigger.delay_;
+            break;
+        case Trigger::Kind::cron:
+            first = cron_after(*trigger.cron_, now);
+            break;
     }
     jobs_.emplace(id, job);
     if (first) {
@@ -423,8 +433,7 @@ bool Scheduler::Impl::stop(Duration timeout) {
     const TimePoint now = clock_->now();
     const TimePoint deadline =
         (timeout >= kNoDeadline - now) ? kNoDeadline : now + std::max(timeout, Duration::zero());
-    return clock_->wait_until(lock, changed_, {}, deadline,
-                              [&] { return in_flight_ <= own_runs; });
+    return clock_->wait_until(lock, changed_, {}, deadline, [&] { return in_flight_ <= own_runs; });
 }
 
 void Scheduler::Impl::loop(const std::stop_token& stop) {
@@ -485,7 +494,9 @@ void Scheduler::Impl::fire(std::unique_lock<std::mutex>& lock, const Entry& entr
     }
     if (job->info.running > 0) {
         switch (job->options.overlap) {
-            case OverlapPolicy::skip: ++job->info.skipped; return;
+            case OverlapPolicy::skip:
+                ++job->info.skipped;
+                return;
             case OverlapPolicy::queue_one:
                 if (job->queued_due) {
                     ++job->info.skipped;
@@ -493,7 +504,8 @@ void Scheduler::Impl::fire(std::unique_lock<std::mutex>& lock, const Entry& entr
                     job->queued_due = due;
                 }
                 return;
-            case OverlapPolicy::concurrent: break;
+            case OverlapPolicy::concurrent:
+                break;
         }
     }
     dispatch(lock, job, due);
@@ -503,10 +515,8 @@ void Scheduler::Impl::dispatch(std::unique_lock<std::mutex>& lock, const std::sh
                                TimePoint due) {
     ++job->info.running;
     ++in_flight_;
-    std::function<void()> work = [self = shared_from_this(), job, due,
-                                  ctx = job->source.context(), epoch = epoch_] {
-        self->execute(job, due, ctx, epoch);
-    };
+    std::function<void()> work = [self = shared_from_this(), job, due, ctx = job->source.context(),
+                                  epoch = epoch_] { self->execute(job, due, ctx, epoch); };
     lock.unlock();
     std::optional<std::string> refused;
     try {

@@ -15,13 +15,13 @@ using std::chrono::seconds;
 using std::chrono::sys_seconds;
 
 class TimeZone::Impl {
-public:
+  public:
     explicit Impl(std::string name) : name_(std::move(name)) {}
     virtual ~Impl() = default;
     [[nodiscard]] virtual ZoneSegment segment_at(sys_seconds t) const = 0;
     [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
-private:
+  private:
     std::string name_;
 };
 
@@ -32,7 +32,7 @@ namespace {
 constexpr days kSpan{366};
 
 class UtcZone final : public TimeZone::Impl {
-public:
+  public:
     UtcZone() : Impl("UTC") {}
     ZoneSegment segment_at(sys_seconds t) const override {
         return {t - kSpan, t + kSpan, seconds{0}};
@@ -42,7 +42,7 @@ public:
 // The C library's local zone. localtime_r gives only the offset at an instant, so segment
 // boundaries are found by stepping a day at a time and then bisecting to the second.
 class LocalZone final : public TimeZone::Impl {
-public:
+  public:
     LocalZone() : Impl("local") {}
 
     ZoneSegment segment_at(sys_seconds t) const override {
@@ -50,7 +50,7 @@ public:
         return {boundary(t, offset, -1), boundary(t, offset, +1), offset};
     }
 
-private:
+  private:
     static seconds offset_at(sys_seconds t) {
         const std::time_t raw = static_cast<std::time_t>(t.time_since_epoch().count());
         std::tm fields{};
@@ -93,7 +93,7 @@ private:
 
 #if GOFLOW_HAS_DATE_TZ
 class NamedZone final : public TimeZone::Impl {
-public:
+  public:
     NamedZone(std::string name, const date::time_zone* zone) : Impl(std::move(name)), zone_(zone) {}
 
     ZoneSegment segment_at(sys_seconds t) const override {
@@ -104,7 +104,7 @@ public:
         return {begin, end, info.offset};
     }
 
-private:
+  private:
     const date::time_zone* zone_;  // owned by the date library's database, never freed
 };
 #endif

@@ -46,31 +46,52 @@ Q_DECLARE_METATYPE(WallTimePoint)
 class TestCron : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void invalidExpressionNamesFieldAndToken_data() {
         QTest::addColumn<QString>("expression");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("empty") << "" << "empty";
-        QTest::newRow("blank") << "   " << "empty";
-        QTest::newRow("minute out of range") << "61 * * * *" << "minute field has invalid token '61'";
-        QTest::newRow("hour out of range") << "0 24 * * *" << "hour field has invalid token '24'";
-        QTest::newRow("day zero") << "0 0 0 * *" << "day-of-month field has invalid token '0'";
-        QTest::newRow("month name") << "0 0 1 FOO *" << "month field has invalid token 'FOO'";
-        QTest::newRow("weekday 8") << "0 0 * * 8" << "day-of-week field has invalid token '8'";
-        QTest::newRow("second 60") << "60 * * * * *" << "second field has invalid token '60'";
-        QTest::newRow("zero step") << "*/0 * * * *" << "minute field has invalid token '*/0'";
-        QTest::newRow("reversed range") << "5-1 * * * *" << "minute field has invalid token '5-1'";
-        QTest::newRow("empty item") << "1,,2 * * * *" << "minute field has invalid token '1,,2'";
-        QTest::newRow("negative") << "-1 * * * *" << "minute field has invalid token '-1'";
-        QTest::newRow("four fields") << "* * * *" << "got 4";
-        QTest::newRow("seven fields") << "* * * * * * *" << "got 7";
-        QTest::newRow("unknown macro") << "@fortnightly" << "unknown macro '@fortnightly'";
-        QTest::newRow("every without duration") << "@every" << "@every takes exactly one";
-        QTest::newRow("every zero") << "@every 0s" << "must be positive";
-        QTest::newRow("every negative") << "@every -5s" << "invalid duration token '-5s'";
-        QTest::newRow("every unknown unit") << "@every 10x" << "unknown unit 'x'";
-        QTest::newRow("every fraction") << "@every 1.5s" << "invalid duration token";
-        QTest::newRow("macro with fields") << "@daily 5" << "takes no fields";
+        QTest::newRow("empty") << ""
+                               << "empty";
+        QTest::newRow("blank") << "   "
+                               << "empty";
+        QTest::newRow("minute out of range") << "61 * * * *"
+                                             << "minute field has invalid token '61'";
+        QTest::newRow("hour out of range") << "0 24 * * *"
+                                           << "hour field has invalid token '24'";
+        QTest::newRow("day zero") << "0 0 0 * *"
+                                  << "day-of-month field has invalid token '0'";
+        QTest::newRow("month name") << "0 0 1 FOO *"
+                                    << "month field has invalid token 'FOO'";
+        QTest::newRow("weekday 8") << "0 0 * * 8"
+                                   << "day-of-week field has invalid token '8'";
+        QTest::newRow("second 60") << "60 * * * * *"
+                                   << "second field has invalid token '60'";
+        QTest::newRow("zero step") << "*/0 * * * *"
+                                   << "minute field has invalid token '*/0'";
+        QTest::newRow("reversed range") << "5-1 * * * *"
+                                        << "minute field has invalid token '5-1'";
+        QTest::newRow("empty item") << "1,,2 * * * *"
+                                    << "minute field has invalid token '1,,2'";
+        QTest::newRow("negative") << "-1 * * * *"
+                                  << "minute field has invalid token '-1'";
+        QTest::newRow("four fields") << "* * * *"
+                                     << "got 4";
+        QTest::newRow("seven fields") << "* * * * * * *"
+                                      << "got 7";
+        QTest::newRow("unknown macro") << "@fortnightly"
+                                       << "unknown macro '@fortnightly'";
+        QTest::newRow("every without duration") << "@every"
+                                                << "@every takes exactly one";
+        QTest::newRow("every zero") << "@every 0s"
+                                    << "must be positive";
+        QTest::newRow("every negative") << "@every -5s"
+                                        << "invalid duration token '-5s'";
+        QTest::newRow("every unknown unit") << "@every 10x"
+                                            << "unknown unit 'x'";
+        QTest::newRow("every fraction") << "@every 1.5s"
+                                        << "invalid duration token";
+        QTest::newRow("macro with fields") << "@daily 5"
+                                           << "takes no fields";
     }
 
     void invalidExpressionNamesFieldAndToken() {
@@ -92,8 +113,8 @@ private slots:
         QTest::addColumn<WallTimePoint>("expected");
         const auto t0 = utc(2026, 1, 14, 10, 7, 30);  // a Wednesday
         QTest::newRow("every 15 minutes") << "*/15 * * * *" << t0 << utc(2026, 1, 14, 10, 15);
-        QTest::newRow("strictly after") << "*/15 * * * *" << utc(2026, 1, 14, 10, 15)
-                                        << utc(2026, 1, 14, 10, 30);
+        QTest::newRow("strictly after")
+            << "*/15 * * * *" << utc(2026, 1, 14, 10, 15) << utc(2026, 1, 14, 10, 30);
         QTest::newRow("list and range") << "5,10-12 * * * *" << t0 << utc(2026, 1, 14, 10, 10);
         QTest::newRow("range with step") << "0 8-18/4 * * *" << t0 << utc(2026, 1, 14, 12, 0);
         QTest::newRow("value with step") << "50/5 * * * *" << t0 << utc(2026, 1, 14, 10, 50);
@@ -110,8 +131,8 @@ private slots:
         QTest::newRow("hourly") << "@hourly" << t0 << utc(2026, 1, 14, 11);
         QTest::newRow("year end") << "59 23 31 12 *" << t0 << utc(2026, 12, 31, 23, 59);
         // Both day fields restricted: a day matches when either matches.
-        QTest::newRow("dom or dow, dow first") << "0 0 20 * WED" << utc(2026, 1, 14, 1)
-                                               << utc(2026, 1, 20);
+        QTest::newRow("dom or dow, dow first")
+            << "0 0 20 * WED" << utc(2026, 1, 14, 1) << utc(2026, 1, 20);
         QTest::newRow("dom or dow, wednesday")
             << "0 0 25 * WED" << utc(2026, 1, 15) << utc(2026, 1, 21);
         // A day field starting with '*' counts as unrestricted, so both must match.
@@ -180,7 +201,7 @@ private slots:
     }
 
     void searchIsFast() {
-        const auto cron = CronSchedule::parse("0 0 29 2 MON");  // OR rule: any Monday
+        const auto cron = CronSchedule::parse("0 0 29 2 MON");    // OR rule: any Monday
         const auto rare = CronSchedule::parse("59 23 29 2 */1");  // 29 February only
         const auto start = steady_clock::now();
         auto t = utc(2026, 1, 1);
@@ -235,7 +256,7 @@ private slots:
             QSKIP("built without the tz database");
         }
         const auto cron = CronSchedule::parse("*/30 * * * *", new_york());
-        auto t = cron.next(utc(2026, 3, 8, 6, 40));  // 01:40 EST
+        auto t = cron.next(utc(2026, 3, 8, 6, 40));      // 01:40 EST
         QCOMPARE(show(t), show(utc(2026, 3, 8, 7, 0)));  // 03:00 EDT; no 02:00 or 02:30
         QCOMPARE(show(cron.next(*t)), show(utc(2026, 3, 8, 7, 30)));
     }
@@ -248,7 +269,7 @@ private slots:
         // 2026-11-01 00:58 EDT is 04:58 UTC; at 06:00 UTC clocks go back from 02:00 EDT to
         // 01:00 EST, so 01:30 happens at 05:30 UTC and again at 06:30 UTC.
         const auto first = cron.next(utc(2026, 11, 1, 4, 58));
-        QCOMPARE(show(first), show(utc(2026, 11, 1, 5, 30)));  // 01:30 EDT
+        QCOMPARE(show(first), show(utc(2026, 11, 1, 5, 30)));              // 01:30 EDT
         QCOMPARE(show(cron.next(*first)), show(utc(2026, 11, 2, 6, 30)));  // 01:30 EST
         // Asked from inside the second copy, it still skips to the next day.
         QCOMPARE(show(cron.next(utc(2026, 11, 1, 6, 10))), show(utc(2026, 11, 2, 6, 30)));

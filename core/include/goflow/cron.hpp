@@ -40,7 +40,7 @@
 namespace goflow {
 
 class CronSchedule {
-public:
+  public:
     // Parses `expression`, evaluated in `zone`. Throws std::invalid_argument with a message
     // that quotes the expression and names the field and the bad token.
     [[nodiscard]] static CronSchedule parse(std::string_view expression,
@@ -60,7 +60,7 @@ public:
     [[nodiscard]] const std::string& expression() const noexcept { return expression_; }
     [[nodiscard]] const TimeZone& zone() const noexcept { return zone_; }
 
-private:
+  private:
     CronSchedule() = default;
 
     using seconds = std::chrono::seconds;

@@ -65,7 +65,7 @@ enum class MissedRunPolicy {
 
 // When a job runs. Build one with the static functions; they validate their arguments.
 class Trigger {
-public:
+  public:
     // Once at `when` on the scheduler's clock.
     [[nodiscard]] static Trigger at(TimePoint when);
     // Once, `delay` after the job is added. Throws std::invalid_argument for a negative delay.
@@ -78,13 +78,12 @@ public:
                                        std::optional<Duration> first_delay = std::nullopt);
     // On a cron schedule (see cron.hpp). `@every <duration>` becomes a fixed-rate interval.
     // Throws std::invalid_argument for a malformed expression.
-    [[nodiscard]] static Trigger cron(std::string_view expression,
-                                      TimeZone zone = TimeZone::utc());
+    [[nodiscard]] static Trigger cron(std::string_view expression, TimeZone zone = TimeZone::utc());
 
     // A short description such as "every 250ms (fixed rate)" or "cron '30 2 * * *' UTC".
     [[nodiscard]] std::string describe() const;
 
-private:
+  private:
     friend class Scheduler;
     enum class Kind { at, after, every, cron };
     Trigger() = default;
@@ -110,9 +109,9 @@ struct JobOptions {
 // A job's state, copied out for listings and dashboards.
 struct JobInfo {
     std::string id;
-    std::string trigger;                   // Trigger::describe()
-    std::optional<TimePoint> next_due;     // none: one-shot done, never fires, or fixed delay
-                                           // waiting for its run to end
+    std::string trigger;                      // Trigger::describe()
+    std::optional<TimePoint> next_due;        // none: one-shot done, never fires, or fixed delay
+                                              // waiting for its run to end
     std::optional<TimePoint> previous_due;    // the planned time of the latest run
     std::optional<TimePoint> previous_start;  // when the latest run actually started
     std::uint64_t runs = 0;                   // runs started
@@ -139,7 +138,7 @@ struct SchedulerOptions {
 };
 
 class Scheduler {
-public:
+  public:
     // Throws std::invalid_argument when threads < 1 and no executor is given.
     explicit Scheduler(SchedulerOptions options = {});
     // Stops (waiting for running jobs) and joins the scheduler's threads.
@@ -173,7 +172,7 @@ public:
 
     class Impl;
 
-private:
+  private:
     std::shared_ptr<Impl> impl_;
 };
 

@@ -34,7 +34,7 @@ struct ZoneSegment {
 };
 
 class TimeZone {
-public:
+  public:
     // UTC.
     TimeZone();
 
@@ -55,7 +55,7 @@ public:
 
     class Impl;
 
-private:
+  private:
     explicit TimeZone(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
     std::shared_ptr<const Impl> impl_;
 };
