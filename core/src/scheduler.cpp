@@ -189,6 +189,7 @@ class Scheduler::Impl : public std::enable_shared_from_this<Scheduler::Impl> {
     std::uint64_t epoch_ = 0;    // guarded by mutex_; bumped by start()
     CancelSource root_;          // guarded by mutex_; parent of every job's context
     int in_flight_ = 0;          // guarded by mutex_; runs handed to the executor, not ended
+    int stopping_jobs_ = 0;      // guarded by mutex_; runs blocked in stop()
     std::jthread thread_;        // guarded by mutex_
 };
 
@@ -410,6 +411,7 @@ void Scheduler::Impl::start() {
     root_ = CancelSource();
     for (auto& [id, job] : jobs_) {
         job->source = CancelSource(root_.context());
+        job->queued_due.reset();  // a run queued behind one that stop() canceled
     }
     thread_ = std::jthread(
         [self = shared_from_this()](const std::stop_token& stop) { self->loop(stop); });
@@ -429,11 +431,21 @@ bool Scheduler::Impl::stop(Duration timeout) {
         finished.join();
         lock.lock();
     }
-    const int own_runs = (tl_running_scheduler == this) ? 1 : 0;
+    // A job that calls stop() does not wait for itself, nor for other jobs blocked in stop().
+    const bool inside_job = tl_running_scheduler == this;
+    if (inside_job) {
+        ++stopping_jobs_;
+        changed_.notify_all();
+    }
     const TimePoint now = clock_->now();
     const TimePoint deadline =
         (timeout >= kNoDeadline - now) ? kNoDeadline : now + std::max(timeout, Duration::zero());
-    return clock_->wait_until(lock, changed_, {}, deadline, [&] { return in_flight_ <= own_runs; });
+    const bool ended = clock_->wait_until(lock, changed_, {}, deadline,
+                                          [&] { return in_flight_ <= stopping_jobs_; });
+    if (inside_job) {
+        --stopping_jobs_;
+    }
+    return ended;
 }
 
 void Scheduler::Impl::loop(const std::stop_token& stop) {

@@ -60,8 +60,8 @@ class LocalZone final : public TimeZone::Impl {
         return seconds{fields.tm_gmtoff};
     }
 
-    // Returns the first instant after `t` (direction +1) whose offset differs, or the first
-    // instant of the run of `offset` that contains `t` (direction -1); kSpan away at most.
+    // Returns the end (direction +1) or the start (direction -1) of the run of instants around
+    // `t` whose offset is `offset`. The search stops at kSpan from `t`.
     static sys_seconds boundary(sys_seconds t, seconds offset, int direction) {
         sys_seconds inside = t;
         sys_seconds outside = t;

@@ -33,7 +33,7 @@ WallTimePoint utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
                                      minutes(mi));
 }
 
-// Polls `condition` in real time until it holds or 10 s pass. Runs happen on other threads,
+// Polls `condition` in real time until it is true or 10 s pass. Runs happen on other threads,
 // so tests observe their effects instead of sleeping for a fixed time.
 template <class F>
 bool eventually(F condition) {
@@ -541,6 +541,28 @@ class TestScheduler : public QObject {
         QVERIFY(eventually([&] { return result.load() != -1; }));
         QCOMPARE(result.load(), 1);
         QVERIFY(!scheduler.running());
+        QVERIFY(scheduler.stop());
+    }
+
+    void stopFromTwoJobsAtOnce() {
+        auto clock = std::make_shared<ManualClock>();
+        Scheduler scheduler({.clock = clock, .threads = 2});
+        std::atomic<int> entered{0};
+        std::atomic<int> stopped{0};
+        const auto job = [&](const Context&) {
+            ++entered;
+            while (entered.load() < 2) {
+                std::this_thread::yield();
+            }
+            if (scheduler.stop()) {
+                ++stopped;
+            }
+        };
+        scheduler.add(Trigger::after(1s), job);
+        scheduler.add(Trigger::after(1s), job);
+        scheduler.start();
+        clock->advance(1s);
+        QVERIFY(eventually([&] { return stopped.load() == 2; }));
         QVERIFY(scheduler.stop());
     }
 
