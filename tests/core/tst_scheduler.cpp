@@ -60,6 +60,11 @@ QString ms(std::optional<TimePoint> t) {
            " ms";
 }
 
+// Waits until no run of `id` is in progress, so that the next tick is not an overlap.
+bool runs_ended(const Scheduler& scheduler, const std::string& id) {
+    return eventually([&] { return info(scheduler, id).running == 0; });
+}
+
 // Blocks job runs until released; counts how many are inside.
 class Gate {
   public:
@@ -182,6 +187,7 @@ class TestScheduler : public QObject {
         for (int i = 1; i <= 4; ++i) {
             clock->advance(250ms);
             QVERIFY2(eventually([&] { return runs.load() == i; }), qPrintable(QString::number(i)));
+            QVERIFY(runs_ended(scheduler, "tick"));
         }
         QCOMPARE(clock->now() - t0, Duration(1s));
         QVERIFY(eventually([&] { return info(scheduler, "tick").next_due == t0 + 1250ms; }));
@@ -201,6 +207,7 @@ class TestScheduler : public QObject {
                 eventually([&] { return info(scheduler, "every").previous_due == t0 + expected; }));
             QVERIFY(eventually(
                 [&] { return info(scheduler, "every").next_due == t0 + expected + 1500ms; }));
+            QVERIFY(runs_ended(scheduler, "every"));
         }
         QVERIFY(eventually([&] { return runs.load() == 3; }));
     }
@@ -224,6 +231,7 @@ class TestScheduler : public QObject {
         clock->advance(1ms);
         QVERIFY(eventually([&] { return done.load() == 1; }));
         QCOMPARE(ms(info(scheduler, "grid").next_due), ms(t0 + 20ms));
+        QVERIFY(runs_ended(scheduler, "grid"));
         clock->advance(9ms);
         QVERIFY(eventually([&] { return info(scheduler, "grid").runs == 2; }));
         clock->advance(1ms);
@@ -406,6 +414,7 @@ class TestScheduler : public QObject {
                       {.id = "warm", .run_on_add = true});
         QVERIFY(eventually([&] { return runs.load() == 1; }));
         QCOMPARE(ms(info(scheduler, "warm").next_due), ms(t0 + 1h));
+        QVERIFY(runs_ended(scheduler, "warm"));
         clock->advance(1h);
         QVERIFY(eventually([&] { return runs.load() == 2; }));
     }
