@@ -274,23 +274,32 @@ std::optional<TimePoint> Scheduler::Impl::cron_after(const CronSchedule& cron, T
 
 void Scheduler::Impl::enqueue(const std::shared_ptr<Job>& job, TimePoint due) {
     const Entry entry{due, next_order_++, job, false};
-    queue_.insert(entry);
+    const auto position = queue_.insert(entry).first;
     job->scheduled = Entry{entry.due, entry.order, nullptr, false};
     job->info.next_due = due;
-    notify_changed();
+    // The scheduler thread sleeps until the earliest due time, so only a new earliest entry
+    // needs to wake it.
+    if (position == queue_.begin()) {
+        notify_changed();
+    }
 }
 
 void Scheduler::Impl::unqueue(Job& job) {
-    if (job.scheduled) {
-        queue_.erase(*job.scheduled);
-        job.scheduled.reset();
-    }
-    if (job.immediate) {
-        queue_.erase(*job.immediate);
-        job.immediate.reset();
+    bool earliest_removed = false;
+    for (std::optional<Entry>* key : {&job.scheduled, &job.immediate}) {
+        if (*key) {
+            const auto position = queue_.find(**key);
+            if (position != queue_.end()) {
+                earliest_removed = earliest_removed || position == queue_.begin();
+                queue_.erase(position);
+            }
+            key->reset();
+        }
     }
     job.info.next_due.reset();
-    notify_changed();
+    if (earliest_removed) {
+        notify_changed();
+    }
 }
 
 std::string Scheduler::Impl::add(const Trigger& trigger, JobFunction function, JobOptions options) {
@@ -341,9 +350,11 @@ std::string Scheduler::Impl::add(const Trigger& trigger, JobFunction function, J
     }
     if (job->options.run_on_add) {
         const Entry entry{now, next_order_++, job, true};
-        queue_.insert(entry);
+        const auto position = queue_.insert(entry).first;
         job->immediate = Entry{entry.due, entry.order, nullptr, true};
-        notify_changed();
+        if (position == queue_.begin()) {
+            notify_changed();
+        }
     }
     return id;
 }
