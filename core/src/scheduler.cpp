@@ -404,7 +404,7 @@ void Scheduler::Impl::start() {
     }
     if (thread_.joinable()) {
         // A thread left by a stop() that ran on the scheduler thread itself (an executor that
-        // runs work inline); it exits as soon as it sees its stop request.
+        // runs work inline); it exits as soon as it checks its stop request.
         if (thread_.get_id() == std::this_thread::get_id()) {
             thread_.detach();
         } else {

@@ -2,7 +2,8 @@
 //
 // All times come from the injected goflow::Clock, so tests drive the scheduler with a
 // ManualClock. One scheduler thread keeps the jobs ordered by due time and blocks on the clock
-// until the earliest one is due, or until a job is added or canceled; it never polls. Due runs
+// until the earliest one is due. Adding or canceling a job wakes it only when that changes the
+// earliest due time, so it never polls. Due runs
 // are handed to an executor: the scheduler's own threads by default, or a function the caller
 // passes in (for example one that submits to a worker pool).
 //
@@ -44,7 +45,7 @@
 
 namespace goflow {
 
-// How an interval job places its runs.
+// Placement of an interval job's runs.
 enum class IntervalMode {
     fixed_rate,   // due times on a grid: start, start + interval, start + 2 * interval, ...
     fixed_delay,  // the next run is due one interval after the previous run ends
@@ -121,9 +122,10 @@ struct JobInfo {
     int running = 0;                          // runs in progress now
 };
 
-// Runs a job invocation. It may run `work` on any thread, now or later, but must run it
-// exactly once (or throw, which records a failure). It must not block for long: the
-// scheduler thread calls it.
+// A function that runs job invocations. It may run `work` on any thread, now or later, but
+// must run it exactly once or throw; a throw is recorded as a failure of the job. The
+// scheduler thread calls it, so it should return quickly. The scheduler cannot check either
+// rule, and stop() waits for work that was handed over but never run.
 using Executor = std::function<void(std::function<void()> work)>;
 
 using JobFunction = std::function<void(const Context&)>;
@@ -131,7 +133,7 @@ using JobFunction = std::function<void(const Context&)>;
 struct SchedulerOptions {
     // Time source; null means goflow::system_clock().
     std::shared_ptr<const Clock> clock;
-    // Where runs execute; null means the scheduler's own threads.
+    // Executor for runs; null means the scheduler's own threads.
     Executor executor;
     // Number of the scheduler's own threads when `executor` is null; at least 1.
     int threads = 2;
