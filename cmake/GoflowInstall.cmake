@@ -133,6 +133,11 @@ foreach(dir IN ITEMS LIBDIR INCLUDEDIR)
         set(GOFLOW_PC_${dir} "\${prefix}/${CMAKE_INSTALL_${dir}}")
     endif()
 endforeach()
+# A static libgoflow built with date/tz needs libdate-tz at link time.
+set(GOFLOW_PC_DATE_TZ "")
+if(GOFLOW_USES_DATE_TZ)
+    set(GOFLOW_PC_DATE_TZ "-ldate-tz")
+endif()
 foreach(pc IN ITEMS goflow goflow-sim)
     configure_file(${PROJECT_SOURCE_DIR}/cmake/${pc}.pc.in ${PROJECT_BINARY_DIR}/${pc}.pc @ONLY)
     install(FILES ${PROJECT_BINARY_DIR}/${pc}.pc

@@ -6,7 +6,7 @@
 // totals to the owner's thread with a queued call. Each run has a generation number, and batches
 // from an earlier run that arrive after stop() or a new start() are dropped.
 //
-// Thread safety: create and use a runner from one thread (normally the GUI thread); the worker
+// Thread safety: create and use a runner from one thread, normally the GUI thread. The worker
 // thread touches only its engine and the pacing state guarded by m_mutex.
 #pragma once
 

@@ -1,8 +1,8 @@
 // ChartFeeder: turns the controller's samples into chart points and swaps them into a series.
 //
-// QML decides when to refresh (a timer) and which series shows which metric; this class builds
-// the whole point list in C++ and hands it over with QXYSeries::replace(), one call per series,
-// so a refresh costs one allocation per series and no per-point QML work. A series keeps at most
+// QML decides when to refresh (a timer) and which series shows which metric. This class builds
+// the whole point list in C++ and hands it over with QXYSeries::replace(), one call per series.
+// A refresh therefore costs one allocation per series and no per-point QML work. A series keeps at most
 // kWindow points, the newest ones.
 #pragma once
 

@@ -55,9 +55,9 @@ void ScenarioListModel::reload() {
 }
 
 int ScenarioListModel::indexOfPath(const QString& path) const {
-    const QString wanted = QFileInfo(path).absoluteFilePath();
+    const QString requested = QFileInfo(path).absoluteFilePath();
     for (qsizetype i = 0; i < m_entries.size(); ++i) {
-        if (m_entries.at(i).path == wanted) {
+        if (m_entries.at(i).path == requested) {
             return static_cast<int>(i);
         }
     }

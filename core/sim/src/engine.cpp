@@ -90,8 +90,8 @@ struct ClassState {
     ClassSummary totals;
 };
 
-// A slot vector with a free list; slots are reused, each reuse bumps the slot's generation so
-// that events scheduled for an earlier occupant are recognised and ignored.
+// A slot vector with a free list. Each reuse of a slot bumps its generation, so events that
+// were scheduled for an earlier occupant are recognised and ignored.
 template <class T>
 class SlotVector {
   public:
@@ -245,7 +245,7 @@ void Engine::Impl::run_until(Duration t) {
             break;
         }
         ++totals_.events;
-        // A sample sees the state after every event at or before its time.
+        // A sample records the state after every event at or before its time.
         if (next_event <= next_sample_) {
             const Event e = events_.top();
             events_.pop();
@@ -526,7 +526,7 @@ void Engine::Impl::on_service_done(std::uint32_t station, std::uint64_t job,
         job_exit(job, true);
         return;
     }
-    // The next stage takes the item now, or the item holds this server until it has room.
+    // The next stage takes the item now, or the item keeps this server busy until it has room.
     const Duration entered = jobs_[job].entered_station;
     if (try_enter(station + 1, job)) {
         Job& j = jobs_[job];
@@ -540,8 +540,8 @@ void Engine::Impl::on_service_done(std::uint32_t station, std::uint64_t job,
     s.blocked.push_back(job);
 }
 
-// A server of `station` became free: give it to the next queued job, then tell whoever waits
-// for room in this station.
+// A server of `station` became free. It goes to the next queued job, and then the station
+// before (or the pool's blocked submitters) may move work in.
 void Engine::Impl::release_server(std::uint32_t station) {
     Station& s = stations_[station];
     while (s.occupied() < s.config.servers && !s.queue.empty()) {
