@@ -504,6 +504,9 @@ class WorkerPool {
 
     [[nodiscard]] WorkerPoolSnapshot snapshot() const;
     [[nodiscard]] const Clock& clock() const noexcept { return *clock_; }
+    [[nodiscard]] const std::shared_ptr<const Clock>& shared_clock() const noexcept {
+        return clock_;
+    }
     [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
   private:
