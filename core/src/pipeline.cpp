@@ -2,7 +2,7 @@
 //
 // Items move between stages under one mutex. Each stage has a FIFO of waiting items, a count of
 // used invocation slots, and a FIFO of "blocked" items that finished the stage but found no room
-// in the next one; a blocked item keeps its slot, which is how backpressure travels upstream.
+// in the next one. A blocked item keeps its slot, which is how backpressure travels upstream.
 // pump_locked() moves items forward until nothing can move, walking from the last stage to the
 // first so that room freed downstream is used in the same pass. Invocations are posted to the
 // pool after the mutex is released.
@@ -453,7 +453,8 @@ void PipelineCore::complete_invocation(const Start& start, Result<std::any> out,
         StageRuntime& stage = *start.stage;
         const ItemPtr& item = start.item;
         if (item->seq != start.seq) {
-            // Abandoned after a timeout: the item has moved on; only the slot is ours.
+            // Abandoned after a timeout: the item has moved on, and only the slot belongs to this
+            // invocation.
             --stage.abandoned;
             --stage.slots_used;
             pump_locked(work);

@@ -1,6 +1,6 @@
 // Latency histogram: lock-free recording into log-linear buckets, percentiles from snapshots.
 //
-// Values are durations in nanoseconds. Values below 16 ns get one bucket each; above that, every
+// Values are durations in nanoseconds. Values below 16 ns get one bucket each. Above that, every
 // power of two is split into 16 equal buckets, so a reported percentile is within 1/16 (6.25 %)
 // of the true value while the whole range up to 2^63 ns fits in 960 counters. record() is a
 // handful of relaxed atomic increments, cheap enough for a worker's hot path. A snapshot is a

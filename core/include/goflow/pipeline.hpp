@@ -2,8 +2,8 @@
 //
 // PipelineBuilder assembles a type-checked pipeline: each stage's input type is the previous
 // stage's output type, so callers never cast. DynamicPipeline is the same engine over std::any
-// values, for stages assembled at run time (the Studio's scenario editor); the typed Pipeline is a
-// thin wrapper over it.
+// values, for stages assembled at run time (the Studio's scenario editor). The typed Pipeline is
+// a thin wrapper over it.
 //
 // Flow control. Many items may be in the pipeline at once, up to `max_in_flight`. A stage runs at
 // most `concurrency` invocations at a time (1 = serial) and holds at most `queue_capacity` items
@@ -58,7 +58,8 @@ struct StageOptions {
     std::int64_t concurrency = 1;
     // Items that may wait for a free invocation slot; 0 lets an item enter only a free slot.
     std::int64_t queue_capacity = 64;
-    // Longest an invocation may take before the item fails with errc::timed_out; zero = none.
+    // Maximum time an invocation may take before its item fails with errc::timed_out; zero
+    // means no limit.
     Duration timeout = Duration::zero();
 };
 
@@ -92,7 +93,7 @@ struct PipelineOptions {
     PipelineObserver observer;
 };
 
-// What happened to an item in one stage.
+// Outcome of one stage for one item.
 struct StageRecord {
     std::string stage;
     Error error;            // empty when the stage succeeded

@@ -61,7 +61,7 @@ namespace goflow {
 
 class WorkerPool;
 
-// What submit() does when the queue is full.
+// Behaviour of a submit that finds the queue full.
 enum class FullPolicy {
     reject,     // fail at once with errc::queue_full
     block,      // wait for room until the submit context is canceled or its deadline passes
@@ -76,11 +76,11 @@ struct WorkerPoolOptions {
     // Tasks that may wait for a worker. 0 accepts a task only when an idle worker is free to
     // take it at once (a hand-off); `unbounded` never reports the queue as full.
     std::int64_t queue_capacity = 1024;
-    // Longest a task may run before its context is canceled and it counts as timed out; zero
+    // Maximum time a task may run before its context is canceled and it counts as timed out; zero
     // means no limit.
     Duration task_timeout = Duration::zero();
     FullPolicy full_policy = FullPolicy::reject;
-    // Longest a submit waits for room under FullPolicy::block_for.
+    // Maximum time a submit waits for room under FullPolicy::block_for.
     Duration block_timeout = Duration::zero();
     // Time source for timeouts, blocking waits and latency histograms; null means
     // goflow::system_clock().
@@ -214,8 +214,9 @@ class TaskState {
 };
 
 // A queued unit of work: a move-only, type-erased object with two steps. run() executes the
-// task and returns its error (empty on success); finish() publishes the outcome to whoever
-// waits, replaced by `*override_error` when the pool decides it (timeout, discard).
+// task and returns its error, empty on success. finish() publishes the outcome to the task's
+// handle, if it has one, or `*override_error` when the pool decided the outcome (a timeout or
+// a discard).
 class Job {
   public:
     Job() noexcept = default;
