@@ -30,6 +30,20 @@ namespace detail {
 namespace {
 
 thread_local const void* tls_worker_of = nullptr;
+thread_local std::uint64_t tls_submit_count = 0;  // for WorkerPoolOptions::timing_sample_interval
+
+}  // namespace
+}  // namespace detail
+
+namespace {
+
+// Times an idle worker yields before it sleeps.
+constexpr int kIdleYields = 16;
+
+}  // namespace
+
+namespace detail {
+namespace {
 
 #if GOFLOW_HAS_CXXABI
 std::string current_exception_type_name() {
@@ -199,6 +213,7 @@ WorkerPool::WorkerPool(WorkerPoolOptions options)
       capacity_(options.queue_capacity),
       task_timeout_(options.task_timeout),
       full_policy_(options.full_policy),
+      sample_interval_(options.timing_sample_interval),
       block_timeout_(options.block_timeout),
       lifecycle_(std::make_shared<detail::PoolLifecycle>()) {
     require_option(options.workers >= 1, "workers", "at least 1",
@@ -207,6 +222,8 @@ WorkerPool::WorkerPool(WorkerPoolOptions options)
                    static_cast<double>(capacity_));
     require_option(task_timeout_ >= Duration::zero(), "task_timeout", "non-negative (in ns)",
                    static_cast<double>(task_timeout_.count()));
+    require_option(sample_interval_ >= 1, "timing_sample_interval", "at least 1",
+                   static_cast<double>(sample_interval_));
     require_option(block_timeout_ >= Duration::zero(), "block_timeout", "non-negative (in ns)",
                    static_cast<double>(block_timeout_.count()));
     lifecycle_->clock = clock_;
@@ -257,7 +274,10 @@ bool WorkerPool::has_room_locked() const {
 }
 
 Result<void> WorkerPool::enqueue(detail::Job job, bool may_block, const Context& ctx) {
-    job.enqueued = clock_->now();
+    const bool timed =
+        sample_interval_ == 1 ||
+        ++detail::tls_submit_count % static_cast<std::uint64_t>(sample_interval_) == 0;
+    job.enqueued = timed ? clock_->now() : detail::Job::kUntimed;
     std::unique_lock lock(mutex_);
     Error rejection;
     if (stopping_) {
@@ -287,7 +307,7 @@ Result<void> WorkerPool::enqueue(detail::Job job, bool may_block, const Context&
                     Error(errc::queue_full, full + " for " + format_duration(block_timeout_));
             } else if (ec) {
                 rejection = Error(ec, "stopped waiting for room in pool '" + name_ + "'");
-            } else {
+            } else if (timed) {
                 job.enqueued = clock_->now();
             }
         }
@@ -300,6 +320,7 @@ Result<void> WorkerPool::enqueue(detail::Job job, bool may_block, const Context&
     }
 
     queue_.push_back(std::move(job));
+    queued_hint_.store(queue_.size(), std::memory_order_relaxed);
     ++accepted_;
     const bool wake = idle_ > 0 && !paused_;
     lock.unlock();
@@ -312,6 +333,14 @@ Result<void> WorkerPool::enqueue(detail::Job job, bool may_block, const Context&
 void WorkerPool::worker_main() {
     detail::tls_worker_of = this;
     std::unique_lock lock(mutex_);
+    histograms_.push_back(std::make_unique<WorkerHistograms>());
+    WorkerHistograms& histograms = *histograms_.back();
+    // Reading the clock is a large part of the cost of an empty task, so a worker that moves
+    // straight on to the next task takes the previous task's end as the next one's start. That
+    // start can be early by the time it takes to lock the queue, never earlier than acceptance.
+    TimePoint previous_end{};
+    bool have_previous_end = false;
+    bool spun = false;
     for (;;) {
         bool leave = false;
         for (;;) {
@@ -327,12 +356,27 @@ void WorkerPool::worker_main() {
                 leave = true;
                 break;
             }
+            if (!spun && !paused_ && capacity_ != 0) {
+                // Before sleeping, yield a few times: a producer that is about to post saves
+                // the wake-up, and a worker that sleeps and wakes for every task costs two
+                // context switches. A hand-off queue skips this, because only a sleeping
+                // worker counts as room.
+                spun = true;
+                lock.unlock();
+                for (int i = 0;
+                     i < kIdleYields && queued_hint_.load(std::memory_order_relaxed) == 0; ++i) {
+                    std::this_thread::yield();
+                }
+                lock.lock();
+                continue;
+            }
             ++idle_;
             if (capacity_ == 0 && blocked_submitters_ > 0) {
                 space_cv_.notify_all();  // an idle worker is room for a hand-off
             }
             work_cv_.wait(lock);
             --idle_;
+            have_previous_end = false;
         }
         if (leave) {
             break;
@@ -340,6 +384,8 @@ void WorkerPool::worker_main() {
 
         detail::Job job = std::move(queue_.front());
         queue_.pop_front();
+        queued_hint_.store(queue_.size(), std::memory_order_relaxed);
+        spun = false;
         ++running_;
         if (blocked_submitters_ > 0) {
             space_cv_.notify_all();
@@ -347,7 +393,12 @@ void WorkerPool::worker_main() {
         lock.unlock();
 
         bool timed_out = false;
-        Error error = run_job(job, timed_out);
+        const bool timed = job.enqueued != detail::Job::kUntimed;
+        TimePoint start{};
+        if (timed || task_timeout_ > Duration::zero()) {
+            start = have_previous_end ? std::max(previous_end, job.enqueued) : clock_->now();
+        }
+        Error error = run_job(job, start, previous_end, have_previous_end, timed_out, histograms);
         job = detail::Job();  // releases the task's captures outside the lock
 
         lock.lock();
@@ -384,14 +435,22 @@ void WorkerPool::worker_main() {
     detail::tls_worker_of = nullptr;
 }
 
-Error WorkerPool::run_job(detail::Job& job, bool& timed_out) {
-    const TimePoint start = clock_->now();
-    queue_wait_.record(start - job.enqueued);
+Error WorkerPool::run_job(detail::Job& job, TimePoint start, TimePoint& end, bool& read_end,
+                          bool& timed_out, WorkerHistograms& histograms) {
+    const bool timed = job.enqueued != detail::Job::kUntimed;
+    read_end = false;
+    if (timed) {
+        histograms.queue_wait.record(start - job.enqueued);
+    }
     const bool own_context = task_timeout_ > Duration::zero() ||
                              job.context.stop_token().stop_possible() || job.context.has_deadline();
     if (!own_context) {
         Error error = job.run(force_.context());
-        run_time_.record(clock_->now() - start);
+        if (timed) {
+            end = clock_->now();
+            read_end = true;
+            histograms.run_time.record(end - start);
+        }
         job.finish(nullptr);
         return error;
     }
@@ -410,8 +469,11 @@ Error WorkerPool::run_job(detail::Job& job, bool& timed_out) {
     }
 
     Error error = job.run(task_source.context());
-    const TimePoint end = clock_->now();
-    run_time_.record(end - start);
+    end = clock_->now();
+    read_end = true;
+    if (timed) {
+        histograms.run_time.record(end - start);
+    }
     if (timer_id != 0) {
         timer_->cancel(timer_id);
     }
@@ -435,6 +497,7 @@ void WorkerPool::begin_shutdown(bool force) {
         if (force) {
             forced_ = true;
             dropped.swap(queue_);
+            queued_hint_.store(0, std::memory_order_relaxed);
             discarded_ += dropped.size();
         }
     }
@@ -539,8 +602,12 @@ Result<void> WorkerPool::wait_idle(const Context& ctx) {
 
 WorkerPoolSnapshot WorkerPool::snapshot() const {
     WorkerPoolSnapshot s;
+    std::vector<const WorkerHistograms*> histograms;
     {
         std::lock_guard guard(mutex_);
+        for (const auto& h : histograms_) {
+            histograms.push_back(h.get());
+        }
         s.workers = live_ - retire_;
         s.queue_capacity = capacity_;
         s.paused = paused_;
@@ -557,8 +624,10 @@ WorkerPoolSnapshot WorkerPool::snapshot() const {
         s.discarded = discarded_;
         s.last_failure = last_failure_;
     }
-    s.queue_wait = queue_wait_.snapshot();
-    s.run_time = run_time_.snapshot();
+    for (const WorkerHistograms* h : histograms) {
+        s.queue_wait.merge(h->queue_wait.snapshot());
+        s.run_time.merge(h->run_time.snapshot());
+    }
     return s;
 }
 

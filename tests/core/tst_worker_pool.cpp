@@ -651,6 +651,21 @@ class TestWorkerPool : public QObject {
         QCOMPARE(s.run_time.max(), goflow::Duration(3ms));
     }
 
+    void timingSampleLeavesCountersExact() {
+        auto clock = std::make_shared<ManualClock>();
+        WorkerPool pool({.workers = 1, .clock = clock, .timing_sample_interval = 4});
+        for (int i = 0; i < 8; ++i) {
+            QVERIFY(pool.post([] {}).ok());
+        }
+        QVERIFY(pool.wait_idle().ok());
+        const WorkerPoolSnapshot s = pool.snapshot();
+        QCOMPARE(s.completed, std::uint64_t{8});
+        QCOMPARE(s.queue_wait.count, std::uint64_t{2});
+        QCOMPARE(s.run_time.count, std::uint64_t{2});
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 WorkerPool({.workers = 1, .timing_sample_interval = 0}));
+    }
+
     void handleWaitHonoursContext() {
         WorkerPool pool({.workers = 1});
         std::latch release(1);

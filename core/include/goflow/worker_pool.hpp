@@ -87,6 +87,11 @@ struct WorkerPoolOptions {
     std::shared_ptr<const Clock> clock;
     // Shown in error messages.
     std::string name = "pool";
+    // Each submitting thread times one task in every `timing_sample_interval` for the latency
+    // histograms; 1 times every task. Two clock reads are a large share of the cost of a tiny
+    // task, so a pool that runs millions of them may time a sample. Counters stay exact, and
+    // the pool always reads the clock for tasks that have a timeout.
+    std::int64_t timing_sample_interval = 1;
 };
 
 // A consistent copy of a pool's state, cheap enough to poll several times a second.
@@ -248,8 +253,11 @@ class Job {
     Error run(const Context& ctx) { return ops_->run(storage_, ctx); }
     void finish(const Error* override_error) { ops_->finish(storage_, override_error); }
 
+    // A value of `enqueued` for a job left out of the latency sample.
+    static constexpr TimePoint kUntimed = TimePoint::min();
+
     Context context;       // the submitter's context; parent of the task's context
-    TimePoint enqueued{};  // when the pool accepted the job
+    TimePoint enqueued{};  // when the pool accepted the job, or kUntimed
 
   private:
     static constexpr std::size_t kInlineSize = 48;
@@ -536,8 +544,18 @@ class WorkerPool {
     [[nodiscard]] bool has_room_locked() const;
     void begin_shutdown(bool force);
     void worker_main();
-    // Runs one job and returns the error to count it by; sets `timed_out`.
-    Error run_job(detail::Job& job, bool& timed_out);
+    // Latency histograms of one worker. Each worker records into its own, so that workers do
+    // not contend on the histogram counters; snapshot() merges them.
+    struct WorkerHistograms {
+        LatencyHistogram queue_wait;
+        LatencyHistogram run_time;
+    };
+
+    // Runs one job that started at `start` and returns the error to count it by. Sets
+    // `timed_out`, and sets `end` to the time the job returned and returns true in `read_end`
+    // when the clock was read.
+    Error run_job(detail::Job& job, TimePoint start, TimePoint& end, bool& read_end,
+                  bool& timed_out, WorkerHistograms& histograms);
     void spawn_locked(std::int64_t count);
     std::vector<std::thread> take_exited_locked();
 
@@ -546,37 +564,39 @@ class WorkerPool {
     const std::int64_t capacity_;
     const Duration task_timeout_;
     const FullPolicy full_policy_;
+    const std::int64_t sample_interval_;
     const Duration block_timeout_;
     CancelSource force_;  // canceled by shutdown_now(); parent of every task's context
     std::shared_ptr<detail::PoolLifecycle> lifecycle_;
     std::unique_ptr<detail::DeadlineTimer> timer_;  // null without a task timeout
 
     mutable std::mutex mutex_;
-    std::condition_variable work_cv_;       // workers wait here for tasks
-    std::condition_variable_any space_cv_;  // blocked submitters wait here for room
-    std::condition_variable_any idle_cv_;   // wait_idle callers wait here
-    std::deque<detail::Job> queue_;         // guarded by mutex_
-    std::vector<std::thread> threads_;      // guarded by mutex_; joined by the destructor
-    std::vector<std::thread::id> exited_;   // guarded by mutex_; workers that left their loop
-    std::int64_t live_ = 0;                 // guarded by mutex_; workers inside their loop
-    std::int64_t retire_ = 0;               // guarded by mutex_; workers asked to exit
-    std::int64_t idle_ = 0;                 // guarded by mutex_; workers waiting for a task
-    std::int64_t blocked_submitters_ = 0;   // guarded by mutex_
-    std::int64_t idle_waiters_ = 0;         // guarded by mutex_
-    bool paused_ = false;                   // guarded by mutex_
-    bool stopping_ = false;                 // guarded by mutex_
-    bool forced_ = false;                   // guarded by mutex_
-    std::uint64_t accepted_ = 0;            // guarded by mutex_
-    std::uint64_t rejected_ = 0;            // guarded by mutex_
-    std::uint64_t running_ = 0;             // guarded by mutex_
-    std::uint64_t completed_ = 0;           // guarded by mutex_
-    std::uint64_t failed_ = 0;              // guarded by mutex_
-    std::uint64_t timed_out_ = 0;           // guarded by mutex_
-    std::uint64_t discarded_ = 0;           // guarded by mutex_
-    Error last_failure_;                    // guarded by mutex_
+    std::condition_variable work_cv_;          // workers wait here for tasks
+    std::condition_variable_any space_cv_;     // blocked submitters wait here for room
+    std::condition_variable_any idle_cv_;      // wait_idle callers wait here
+    std::deque<detail::Job> queue_;            // guarded by mutex_
+    std::atomic<std::size_t> queued_hint_{0};  // queue_.size() as of the last change; lock-free
+    std::vector<std::thread> threads_;         // guarded by mutex_; joined by the destructor
+    std::vector<std::thread::id> exited_;      // guarded by mutex_; workers that left their loop
+    std::int64_t live_ = 0;                    // guarded by mutex_; workers inside their loop
+    std::int64_t retire_ = 0;                  // guarded by mutex_; workers asked to exit
+    std::int64_t idle_ = 0;                    // guarded by mutex_; workers waiting for a task
+    std::int64_t blocked_submitters_ = 0;      // guarded by mutex_
+    std::int64_t idle_waiters_ = 0;            // guarded by mutex_
+    bool paused_ = false;                      // guarded by mutex_
+    bool stopping_ = false;                    // guarded by mutex_
+    bool forced_ = false;                      // guarded by mutex_
+    std::uint64_t accepted_ = 0;               // guarded by mutex_
+    std::uint64_t rejected_ = 0;               // guarded by mutex_
+    std::uint64_t running_ = 0;                // guarded by mutex_
+    std::uint64_t completed_ = 0;              // guarded by mutex_
+    std::uint64_t failed_ = 0;                 // guarded by mutex_
+    std::uint64_t timed_out_ = 0;              // guarded by mutex_
+    std::uint64_t discarded_ = 0;              // guarded by mutex_
+    Error last_failure_;                       // guarded by mutex_
 
-    LatencyHistogram queue_wait_;
-    LatencyHistogram run_time_;
+    // Guarded by mutex_; entries are never removed, so a worker's histograms outlive it.
+    std::vector<std::unique_ptr<WorkerHistograms>> histograms_;
 };
 
 }  // namespace goflow
