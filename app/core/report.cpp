@@ -68,10 +68,12 @@ QString formatSummary(const goflow::sim::Scenario& scenario, const goflow::sim::
             .arg(ms(s.latency_p50_ms), ms(s.latency_p95_ms), ms(s.latency_p99_ms)));
     row(QStringLiteral("Latency mean / max"),
         QStringLiteral("%1 / %2 ms").arg(ms(s.latency_mean_ms), ms(s.latency_max_ms)));
-    row(QStringLiteral("Little's law L / X*W"),
-        QStringLiteral("%1 / %2")
-            .arg(s.mean_in_system, 0, 'f', 3)
-            .arg(s.throughput_per_s * s.mean_time_in_system_ms / 1000.0, 0, 'f', 3));
+    if (s.throughput_per_s > 0) {
+        row(QStringLiteral("Little's law L / X*W"),
+            QStringLiteral("%1 / %2")
+                .arg(s.mean_in_system, 0, 'f', 3)
+                .arg(s.throughput_per_s * s.mean_time_in_system_ms / 1000.0, 0, 'f', 3));
+    }
 
     if (s.stations.size() > 1) {
         out << "\n  " << QStringLiteral("Station").leftJustified(20, QLatin1Char(' '))

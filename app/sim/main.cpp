@@ -9,7 +9,9 @@
 #include <QTextStream>
 
 #include <chrono>
+#include <cmath>
 
+#include "goflow/sim/live_runner.hpp"
 #include "report.h"
 #include "scenario_catalog.h"
 #include "sweep.h"
@@ -67,7 +69,56 @@ int writeOutput(const QString& path, const QString& text) {
     return kOk;
 }
 
+int writeRunOutputs(const QCommandLineParser& parser, const goflow::sim::SimulationResult& result) {
+    if (parser.isSet(QStringLiteral("csv"))) {
+        if (int code = writeOutput(parser.value(QStringLiteral("csv")),
+                                   goflow::app::samplesToCsv(result.samples))) {
+            return code;
+        }
+    }
+    if (parser.isSet(QStringLiteral("json"))) {
+        return writeOutput(parser.value(QStringLiteral("json")),
+                           goflow::app::summaryToJson(result.summary));
+    }
+    return kOk;
+}
+
+int runLive(const goflow::sim::Scenario& scenario, const QCommandLineParser& parser) {
+    double speed = 1;
+    if (parser.isSet(QStringLiteral("speed"))) {
+        bool ok = false;
+        speed = parser.value(QStringLiteral("speed")).toDouble(&ok);
+        if (!ok || !(speed > 0) || !std::isfinite(speed)) {
+            err() << "goflow-sim: --speed must be a positive number, got \""
+                  << parser.value(QStringLiteral("speed")) << "\"\n";
+            return kUsage;
+        }
+    }
+    goflow::sim::LiveRunner runner(scenario, {.speed = speed});
+    Progress progress;
+    runner.start();
+    const double length = std::chrono::duration<double>(scenario.load_duration()).count();
+    while (!runner.wait(std::chrono::milliseconds(200))) {
+        const double reached = runner.clock().now().time_since_epoch().count() / 1e9;
+        progress.report(std::min(1.0, reached / std::max(length, 1e-9)),
+                        QStringLiteral("running live at %1x").arg(speed));
+    }
+    progress.finish();
+    runner.stop();
+    const goflow::sim::SimulationResult result{runner.samples(), runner.summary()};
+    out() << "Live run at " << speed << "x speed\n"
+          << goflow::app::formatSummary(scenario, result.summary) << Qt::flush;
+    return writeRunOutputs(parser, result);
+}
+
 int runScenario(const goflow::sim::Scenario& scenario, const QCommandLineParser& parser) {
+    if (parser.isSet(QStringLiteral("live"))) {
+        return runLive(scenario, parser);
+    }
+    if (parser.isSet(QStringLiteral("speed"))) {
+        err() << "goflow-sim: --speed applies to --live runs\n";
+        return kUsage;
+    }
     goflow::sim::Engine engine(scenario);
     Progress progress;
     const auto length = scenario.load_duration();
@@ -153,6 +204,11 @@ int main(int argc, char* argv[]) {
          QStringLiteral("file")},
         {QStringLiteral("seed"), QStringLiteral("Override the scenario's random seed."),
          QStringLiteral("n")},
+        {QStringLiteral("live"),
+         QStringLiteral("run: drive the real primitives on real threads instead of simulating.")},
+        {QStringLiteral("speed"),
+         QStringLiteral("run --live: scenario seconds per wall-clock second (default 1)."),
+         QStringLiteral("x")},
         {QStringLiteral("set"),
          QStringLiteral("sweep: a parameter and its values, as NAME=FROM..TO[:STEP] or "
                         "NAME=V1,V2,...; repeat for a grid. Example: pool.workers=2..16."),

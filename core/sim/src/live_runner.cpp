@@ -1,0 +1,683 @@
+#include "goflow/sim/live_runner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <condition_variable>
+#include <limits>
+#include <queue>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include "goflow/concurrency_limiter.hpp"
+#include "goflow/leaky_bucket.hpp"
+#include "goflow/token_bucket.hpp"
+#include "goflow/worker_pool.hpp"
+#include "load_generator.hpp"
+#include "random.hpp"
+
+namespace goflow::sim {
+namespace {
+
+double to_ms(std::uint64_t ns) {
+    return static_cast<double>(ns) / 1e6;
+}
+
+// A real limiter of one class, used at the current time of the run's clock.
+class LiveLimiter {
+  public:
+    virtual ~LiveLimiter() = default;
+    virtual bool admit(std::uint64_t job) = 0;
+    virtual void release(std::uint64_t /*job*/) {}
+    virtual double level() const = 0;
+    virtual void set(std::string_view field, double value) = 0;
+};
+
+class LiveTokenBucket final : public LiveLimiter {
+  public:
+    LiveTokenBucket(const LimiterConfig& c, std::shared_ptr<const Clock> clock)
+        : bucket_({.rate = c.rate, .burst = c.burst, .clock = std::move(clock)}) {}
+    bool admit(std::uint64_t) override { return bucket_.allow(); }
+    double level() const override { return bucket_.tokens(); }
+    void set(std::string_view field, double value) override {
+        if (field == "rate") {
+            bucket_.set_rate(value);
+        } else if (field == "burst") {
+            bucket_.set_burst(static_cast<std::int64_t>(value));
+        }
+    }
+
+  private:
+    TokenBucket bucket_;
+};
+
+class LiveLeakyBucket final : public LiveLimiter {
+  public:
+    LiveLeakyBucket(const LimiterConfig& c, std::shared_ptr<const Clock> clock)
+        : config_(c), clock_(std::move(clock)), bucket_(make()) {}
+    bool admit(std::uint64_t) override { return bucket_->try_take(); }
+    double level() const override { return bucket_->snapshot().backlog; }
+    // The leaky bucket has no reconfiguration, so a change starts a fresh pacer.
+    void set(std::string_view field, double value) override {
+        if (field == "rate") {
+            config_.rate = value;
+        } else if (field == "slack") {
+            config_.slack = static_cast<std::int64_t>(value);
+        }
+        bucket_ = make();
+    }
+
+  private:
+    std::unique_ptr<LeakyBucket> make() const {
+        return std::make_unique<LeakyBucket>(
+            LeakyBucketOptions{.rate = config_.rate, .slack = config_.slack, .clock = clock_});
+    }
+
+    LimiterConfig config_;
+    std::shared_ptr<const Clock> clock_;
+    std::unique_ptr<LeakyBucket> bucket_;
+};
+
+class LiveConcurrency final : public LiveLimiter {
+  public:
+    LiveConcurrency(const LimiterConfig& c, std::shared_ptr<const Clock> clock)
+        : limiter_({.limit = c.limit, .clock = std::move(clock)}) {}
+    bool admit(std::uint64_t job) override {
+        auto permit = limiter_.try_acquire(1);
+        if (!permit) {
+            return false;
+        }
+        permits_.emplace(job, std::move(*permit));
+        return true;
+    }
+    void release(std::uint64_t job) override { permits_.erase(job); }
+    double level() const override { return static_cast<double>(limiter_.in_use()); }
+    void set(std::string_view field, double value) override {
+        if (field == "limit") {
+            limiter_.set_limit(static_cast<std::int64_t>(value));
+        }
+    }
+
+  private:
+    ConcurrencyLimiter limiter_;
+    std::unordered_map<std::uint64_t, ConcurrencyLimiter::Permit> permits_;
+};
+
+std::unique_ptr<LiveLimiter> make_live_limiter(const LimiterConfig& c,
+                                               std::shared_ptr<const Clock> clock) {
+    switch (c.type) {
+        case LimiterConfig::Type::token_bucket:
+            return std::make_unique<LiveTokenBucket>(c, std::move(clock));
+        case LimiterConfig::Type::leaky_bucket:
+            return std::make_unique<LiveLeakyBucket>(c, std::move(clock));
+        case LimiterConfig::Type::concurrency:
+            return std::make_unique<LiveConcurrency>(c, std::move(clock));
+    }
+    return nullptr;
+}
+
+enum class EventKind { arrival, send, client_timeout, change, sample };
+
+struct Event {
+    Duration at;
+    std::uint64_t sequence;
+    EventKind kind;
+    std::uint64_t id = 0;       // class (arrival), request (send, timeout), change index
+    std::uint32_t attempt = 0;  // client_timeout
+
+    bool operator>(const Event& other) const {
+        return at != other.at ? at > other.at : sequence > other.sequence;
+    }
+};
+
+struct Request {
+    std::uint32_t cls = 0;
+    std::uint32_t attempt = 0;
+    std::int64_t client = -1;  // closed model: which client sent it
+    Duration first_sent{};
+    bool active = false;
+};
+
+// One attempt in the stations.
+struct Job {
+    std::uint64_t id = 0;
+    std::uint64_t request = 0;
+    std::uint32_t attempt = 0;
+    std::uint32_t cls = 0;
+    Duration admitted{};
+};
+
+}  // namespace
+
+ScaledClock::ScaledClock(double speed)
+    : speed_(speed),
+      real_start_(std::chrono::steady_clock::now()),
+      wall_start_(std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now())) {
+    require_option(std::isfinite(speed) && speed > 0, "speed", "positive and finite", speed);
+}
+
+TimePoint ScaledClock::now() const noexcept {
+    const auto real = std::chrono::steady_clock::now() - real_start_;
+    return TimePoint(
+        Duration(static_cast<Duration::rep>(static_cast<double>(real.count()) * speed_)));
+}
+
+WallTimePoint ScaledClock::wall_now() const noexcept {
+    return wall_start_ + now().time_since_epoch();
+}
+
+Duration ScaledClock::to_real(Duration scaled) const noexcept {
+    return Duration(static_cast<Duration::rep>(static_cast<double>(scaled.count()) / speed_));
+}
+
+bool ScaledClock::do_wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable_any& cv,
+                                std::stop_token stop, TimePoint deadline,
+                                goflow::detail::PredicateRef pred) const {
+    if (deadline == kNoDeadline) {
+        return cv.wait(lock, stop, pred);
+    }
+    const Duration remaining = deadline - now();
+    if (remaining > std::chrono::hours(24 * 365)) {
+        return cv.wait(lock, stop, pred);
+    }
+    const auto real_deadline = std::chrono::steady_clock::now() + to_real(remaining);
+    return cv.wait_until(lock, stop, real_deadline, pred);
+}
+
+class LiveRunner::Impl {
+  public:
+    Impl(Scenario scenario, LiveOptions options);
+
+    void start();
+    void stop();
+    bool wait(std::chrono::milliseconds timeout);
+    Result<void> set_parameter(std::string_view parameter, double value);
+
+    Scenario scenario_;
+    std::shared_ptr<ScaledClock> clock_;
+
+    mutable std::mutex mutex_;          // guards everything below except the pools and the threads
+    std::condition_variable_any wake_;  // the driver waits here for its next event
+    std::condition_variable finished_cv_;  // signalled when the run finishes
+    bool finished_ = false;
+    std::vector<Sample> samples_;
+    Summary totals_;
+
+  private:
+    struct ClassLive {
+        std::vector<std::unique_ptr<LiveLimiter>> limiters;
+        std::unique_ptr<detail::LoadGenerator> generator;
+        LatencyHistogram latency;
+    };
+
+    void drive(std::stop_token stop);
+    void schedule(Duration at, EventKind kind, std::uint64_t id = 0, std::uint32_t attempt = 0);
+    void handle(std::unique_lock<std::mutex>& lock, const Event& e);
+    void send_attempt(std::unique_lock<std::mutex>& lock, std::uint64_t request, Duration at);
+    void submit(std::unique_lock<std::mutex>& lock, std::size_t station, Job job);
+    void run_station(std::size_t station, Job job);
+    void job_exit(const Job& job, bool served);
+    void attempt_failed(std::uint64_t request, bool server_error);
+    void finish_request(std::uint64_t request);
+    Result<void> apply(std::string_view parameter, double value);
+    void take_sample();
+    [[nodiscard]] bool drained() const;
+
+    detail::Random arrival_random_;
+    detail::Random service_random_;  // guarded by mutex_; drawn from worker threads
+    std::vector<ClassLive> classes_;
+    std::vector<std::unique_ptr<WorkerPool>> stations_;  // the pool, then each stage
+    std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
+    std::uint64_t next_sequence_ = 0;
+    std::unordered_map<std::uint64_t, Request> requests_;
+    std::uint64_t next_request_ = 0;
+    std::uint64_t next_job_ = 0;
+    std::size_t pending_sends_ = 0;
+    std::int64_t in_system_ = 0;
+    Duration load_end_{};
+    Sample interval_;
+    LatencyHistogram interval_latency_;
+    LatencyHistogram latency_;
+    std::jthread driver_;
+    bool stopped_ = false;
+};
+
+LiveRunner::Impl::Impl(Scenario scenario, LiveOptions options)
+    : scenario_(std::move(scenario)),
+      clock_(std::make_shared<ScaledClock>(options.speed)),
+      arrival_random_(scenario_.seed),
+      service_random_(scenario_.seed ^ 0x9E3779B97F4A7C15ull),
+      load_end_(scenario_.load_duration()) {
+    totals_.load_duration = load_end_;
+}
+
+void LiveRunner::Impl::start() {
+    std::unique_lock lock(mutex_);
+    // The pools and limiters are built here rather than in the constructor, so that the clock's
+    // zero is close to the moment the load starts.
+    const auto make_pool = [&](const StationConfig& station, FullPolicy policy, Duration block) {
+        WorkerPoolOptions options;
+        options.workers = station.servers;
+        options.queue_capacity = station.queue_capacity;
+        options.full_policy = policy;
+        options.block_timeout = block;
+        options.clock = clock_;
+        options.name = station.name;
+        return std::make_unique<WorkerPool>(options);
+    };
+    const auto& pool = scenario_.pool;
+    FullPolicy policy = FullPolicy::reject;
+    Duration block_timeout{};
+    if (pool.full_policy == PoolConfig::FullPolicy::block) {
+        policy = pool.block_timeout ? FullPolicy::block_for : FullPolicy::block;
+        block_timeout = pool.block_timeout.value_or(Duration::zero());
+    }
+    stations_.push_back(make_pool(pool, policy, block_timeout));
+    for (const StationConfig& stage : scenario_.stages) {
+        stations_.push_back(make_pool(stage, FullPolicy::block, Duration::zero()));
+    }
+    classes_.resize(scenario_.classes.size());
+    for (std::uint32_t c = 0; c < classes_.size(); ++c) {
+        const RequestClass& rc = scenario_.classes[c];
+        for (const LimiterConfig& limiter : rc.limiters) {
+            classes_[c].limiters.push_back(make_live_limiter(limiter, clock_));
+        }
+        if (rc.load.model == LoadConfig::Model::open) {
+            classes_[c].generator =
+                std::make_unique<detail::LoadGenerator>(rc.load, arrival_random_);
+            if (auto first = classes_[c].generator->next()) {
+                schedule(*first, EventKind::arrival, c);
+            }
+            continue;
+        }
+        const Duration think = rc.load.think_time.expected();
+        for (int client = 0; client < rc.load.clients; ++client) {
+            const double spread = think == Duration::max() ? 0 : arrival_random_.uniform();
+            const Duration at(
+                static_cast<Duration::rep>(spread * static_cast<double>(think.count())));
+            const std::uint64_t request = next_request_++;
+            requests_[request] = Request{c, 0, client, {}, false};
+            ++pending_sends_;
+            schedule(std::min(at, rc.load.closed_duration), EventKind::send, request);
+        }
+    }
+    for (std::size_t i = 0; i < scenario_.changes.size(); ++i) {
+        schedule(scenario_.changes[i].at, EventKind::change, i);
+    }
+    schedule(scenario_.sample_interval, EventKind::sample);
+    driver_ = std::jthread([this](std::stop_token stop) { drive(stop); });
+}
+
+void LiveRunner::Impl::schedule(Duration at, EventKind kind, std::uint64_t id,
+                                std::uint32_t attempt) {
+    events_.push(Event{at, next_sequence_++, kind, id, attempt});
+    wake_.notify_all();
+}
+
+void LiveRunner::Impl::drive(std::stop_token stop) {
+    std::unique_lock lock(mutex_);
+    while (!stop.stop_requested() && !finished_) {
+        const Event next = events_.top();
+        const TimePoint due(next.at);
+        const std::uint64_t seen = next_sequence_;
+        // Wake at the event's time, or earlier when a worker schedules something sooner.
+        clock_->wait_until(lock, wake_, stop, due,
+                           [&] { return next_sequence_ != seen && events_.top().at < next.at; });
+        if (stop.stop_requested()) {
+            return;
+        }
+        while (!events_.empty() && TimePoint(events_.top().at) <= clock_->now() && !finished_) {
+            const Event e = events_.top();
+            events_.pop();
+            handle(lock, e);
+        }
+    }
+}
+
+void LiveRunner::Impl::handle(std::unique_lock<std::mutex>& lock, const Event& e) {
+    switch (e.kind) {
+        case EventKind::arrival: {
+            const auto cls = static_cast<std::uint32_t>(e.id);
+            if (auto next = classes_[cls].generator->next()) {
+                schedule(*next, EventKind::arrival, cls);
+            }
+            const std::uint64_t request = next_request_++;
+            requests_[request] = Request{cls, 0, -1, {}, false};
+            send_attempt(lock, request, e.at);
+            break;
+        }
+        case EventKind::send: {
+            --pending_sends_;
+            if (requests_.count(e.id) != 0) {
+                send_attempt(lock, e.id, e.at);
+            }
+            break;
+        }
+        case EventKind::client_timeout: {
+            auto it = requests_.find(e.id);
+            if (it != requests_.end() && it->second.active && it->second.attempt == e.attempt) {
+                ++interval_.timed_out;
+                ++totals_.timed_out;
+                attempt_failed(e.id, false);
+            }
+            break;
+        }
+        case EventKind::change: {
+            const ParameterChange& change = scenario_.changes[e.id];
+            static_cast<void>(apply(change.parameter, change.value));
+            break;
+        }
+        case EventKind::sample:
+            take_sample();
+            break;
+    }
+}
+
+void LiveRunner::Impl::send_attempt(std::unique_lock<std::mutex>& lock, std::uint64_t request,
+                                    Duration at) {
+    Request& r = requests_[request];
+    if (!r.active) {
+        r.active = true;
+        r.first_sent = at;
+        ++interval_.offered;
+        ++totals_.offered;
+    } else {
+        ++interval_.retried;
+        ++totals_.retried;
+    }
+    ++totals_.attempts;
+    const ClientConfig& client = scenario_.classes[r.cls].client;
+    if (client.timeout) {
+        schedule(at + *client.timeout, EventKind::client_timeout, request, r.attempt);
+    }
+    Job job{next_job_++, request, r.attempt, r.cls, at};
+    auto& limiters = classes_[r.cls].limiters;
+    for (std::size_t i = 0; i < limiters.size(); ++i) {
+        if (!limiters[i]->admit(job.id)) {
+            for (std::size_t j = 0; j < i; ++j) {
+                limiters[j]->release(job.id);
+            }
+            ++interval_.rejected_by_limiter;
+            ++totals_.rejected_by_limiter;
+            attempt_failed(request, false);
+            return;
+        }
+    }
+    submit(lock, 0, job);
+}
+
+// Submits `job` to station `station`. The pool's own full policy decides; the lock is released
+// around the submission because a blocking submit waits for workers that need the lock.
+void LiveRunner::Impl::submit(std::unique_lock<std::mutex>& lock, std::size_t station, Job job) {
+    ++in_system_;
+    lock.unlock();
+    WorkerPool& pool = *stations_[station];
+    const Result<void> accepted =
+        pool.post([this, station, job](const Context&) { run_station(station, job); });
+    lock.lock();
+    if (accepted) {
+        ++interval_.admitted;
+        ++totals_.admitted;
+        return;
+    }
+    --in_system_;
+    for (auto& limiter : classes_[job.cls].limiters) {
+        limiter->release(job.id);
+    }
+    ++interval_.rejected_by_queue;
+    ++totals_.rejected_by_queue;
+    if (requests_.count(job.request) != 0 && requests_[job.request].attempt == job.attempt) {
+        attempt_failed(job.request, false);
+    }
+}
+
+// Runs on a worker of `station`: serves the job, then hands it to the next stage, whose blocking
+// full policy holds this worker while that stage is full.
+void LiveRunner::Impl::run_station(std::size_t station, Job job) {
+    const StationConfig& config = station == 0 ? scenario_.pool : scenario_.stages[station - 1];
+    Duration service;
+    bool failed = false;
+    {
+        std::lock_guard guard(mutex_);
+        service = service_random_.draw(config.service_time);
+        if (config.timeout && service > *config.timeout) {
+            service = *config.timeout;
+            failed = true;
+        } else if (config.error_rate > 0 && service_random_.uniform() < config.error_rate) {
+            failed = true;
+        }
+    }
+    std::this_thread::sleep_for(clock_->to_real(service));
+    if (failed || station + 1 == stations_.size()) {
+        job_exit(job, !failed);
+        return;
+    }
+    const Result<void> handed = stations_[station + 1]->post(
+        [this, station, job](const Context&) { run_station(station + 1, job); });
+    if (!handed) {
+        job_exit(job, false);  // the stage shut down
+    }
+}
+
+void LiveRunner::Impl::job_exit(const Job& job, bool served) {
+    std::lock_guard guard(mutex_);
+    --in_system_;
+    for (auto& limiter : classes_[job.cls].limiters) {
+        limiter->release(job.id);
+    }
+    auto it = requests_.find(job.request);
+    const bool current =
+        it != requests_.end() && it->second.active && it->second.attempt == job.attempt;
+    if (!current) {
+        totals_.wasted += served ? 1 : 0;
+    } else if (!served) {
+        attempt_failed(job.request, true);
+    } else {
+        const auto latency = static_cast<std::uint64_t>(
+            (clock_->now().time_since_epoch() - it->second.first_sent).count());
+        interval_latency_.record(latency);
+        latency_.record(latency);
+        ++interval_.completed;
+        ++totals_.completed;
+        finish_request(job.request);
+    }
+    wake_.notify_all();
+}
+
+void LiveRunner::Impl::attempt_failed(std::uint64_t request, bool server_error) {
+    Request& r = requests_[request];
+    const ClientConfig& client = scenario_.classes[r.cls].client;
+    if (static_cast<int>(r.attempt) < client.max_retries) {
+        ++r.attempt;
+        double wait = static_cast<double>(client.backoff.count()) *
+                      std::pow(client.backoff_multiplier, r.attempt - 1);
+        if (client.jitter > 0) {
+            wait *= 1 + client.jitter * (2 * arrival_random_.uniform() - 1);
+        }
+        ++pending_sends_;
+        schedule(clock_->now().time_since_epoch() + Duration(static_cast<Duration::rep>(wait)),
+                 EventKind::send, request);
+        return;
+    }
+    if (server_error) {
+        ++interval_.failed;
+        ++totals_.failed;
+    } else {
+        ++interval_.dropped;
+        ++totals_.dropped;
+    }
+    finish_request(request);
+}
+
+void LiveRunner::Impl::finish_request(std::uint64_t request) {
+    const Request r = requests_[request];
+    requests_.erase(request);
+    if (r.client < 0) {
+        return;
+    }
+    const LoadConfig& load = scenario_.classes[r.cls].load;
+    const Duration next = clock_->now().time_since_epoch() + arrival_random_.draw(load.think_time);
+    if (next < load.closed_duration) {
+        const std::uint64_t follow_up = next_request_++;
+        requests_[follow_up] = Request{r.cls, 0, r.client, {}, false};
+        ++pending_sends_;
+        schedule(next, EventKind::send, follow_up);
+    }
+}
+
+bool LiveRunner::Impl::drained() const {
+    return clock_->now().time_since_epoch() >= load_end_ && pending_sends_ == 0 && in_system_ == 0;
+}
+
+void LiveRunner::Impl::take_sample() {
+    interval_.time = clock_->now().time_since_epoch();
+    interval_.tokens = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t c = 0; c < classes_.size(); ++c) {
+        for (std::size_t i = 0; i < classes_[c].limiters.size(); ++i) {
+            const double level = classes_[c].limiters[i]->level();
+            interval_.limiter_levels.push_back(level);
+            if (c == 0 && std::isnan(interval_.tokens) &&
+                scenario_.classes[c].limiters[i].type == LimiterConfig::Type::token_bucket) {
+                interval_.tokens = level;
+            }
+        }
+    }
+    for (const auto& station : stations_) {
+        const WorkerPoolSnapshot snapshot = station->snapshot();
+        StationSample s;
+        s.queue_depth = static_cast<int>(snapshot.queued);
+        s.busy = static_cast<int>(snapshot.running);
+        interval_.stations.push_back(s);
+    }
+    interval_.queue_depth = interval_.stations[0].queue_depth;
+    interval_.busy_workers = interval_.stations[0].busy;
+    totals_.max_queue_depth = std::max(totals_.max_queue_depth, interval_.queue_depth);
+    interval_.latency_p50_ms = to_ms(interval_latency_.percentile(50));
+    interval_.latency_p95_ms = to_ms(interval_latency_.percentile(95));
+    interval_.latency_p99_ms = to_ms(interval_latency_.percentile(99));
+    interval_latency_.clear();
+    samples_.push_back(interval_);
+    interval_ = Sample{};
+
+    if (drained()) {
+        finished_ = true;
+        totals_.simulated = clock_->now().time_since_epoch();
+        totals_.latency_mean_ms = latency_.mean() / 1e6;
+        totals_.latency_p50_ms = to_ms(latency_.percentile(50));
+        totals_.latency_p95_ms = to_ms(latency_.percentile(95));
+        totals_.latency_p99_ms = to_ms(latency_.percentile(99));
+        totals_.latency_max_ms = to_ms(latency_.max());
+        finished_cv_.notify_all();
+        return;
+    }
+    schedule(samples_.back().time + scenario_.sample_interval, EventKind::sample);
+}
+
+Result<void> LiveRunner::Impl::apply(std::string_view parameter, double value) {
+    Scenario probe = scenario_;
+    if (auto ok = goflow::sim::set_parameter(probe, parameter, value); !ok) {
+        return ok;
+    }
+    const std::string name(parameter);
+    if (name == "pool.workers") {
+        static_cast<void>(stations_[0]->set_workers(static_cast<std::int64_t>(value)));
+    } else if (name.starts_with("stages[") && name.ends_with("].concurrency")) {
+        const std::size_t stage = std::stoul(name.substr(7));
+        static_cast<void>(stations_[stage + 1]->set_workers(static_cast<std::int64_t>(value)));
+    } else if (const auto open = name.find("limiters["); open != std::string::npos) {
+        std::size_t cls = name.starts_with("classes[") ? std::stoul(name.substr(8)) : 0;
+        const std::size_t limiter = std::stoul(name.substr(open + 9));
+        classes_[cls].limiters[limiter]->set(std::string_view(name).substr(name.rfind('.') + 1),
+                                             value);
+    } else if (!name.starts_with("classes[") && !name.starts_with("client")) {
+        return Error(std::make_error_code(std::errc::operation_not_supported),
+                     name +
+                         " cannot change during a live run; limiter settings, pool.workers "
+                         "and stages[i].concurrency can");
+    }
+    scenario_ = std::move(probe);
+    return {};
+}
+
+Result<void> LiveRunner::Impl::set_parameter(std::string_view parameter, double value) {
+    std::lock_guard guard(mutex_);
+    if (stations_.empty()) {
+        return Error(std::make_error_code(std::errc::operation_not_permitted),
+                     "the live run has not started");
+    }
+    return apply(parameter, value);
+}
+
+void LiveRunner::Impl::stop() {
+    {
+        std::lock_guard guard(mutex_);
+        if (stopped_) {
+            return;
+        }
+        stopped_ = true;
+    }
+    if (driver_.joinable()) {
+        driver_.request_stop();
+        driver_.join();
+    }
+    for (auto& station : stations_) {
+        static_cast<void>(station->shutdown_now().wait());
+    }
+}
+
+bool LiveRunner::Impl::wait(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return finished_cv_.wait_for(lock, timeout, [this] { return finished_; });
+}
+
+LiveRunner::LiveRunner(Scenario scenario, LiveOptions options)
+    : impl_(std::make_unique<Impl>(std::move(scenario), options)) {}
+
+LiveRunner::~LiveRunner() {
+    impl_->stop();
+}
+
+void LiveRunner::start() {
+    impl_->start();
+}
+
+void LiveRunner::stop() {
+    impl_->stop();
+}
+
+bool LiveRunner::wait(std::chrono::milliseconds timeout) {
+    return impl_->wait(timeout);
+}
+
+bool LiveRunner::finished() const {
+    std::lock_guard guard(impl_->mutex_);
+    return impl_->finished_;
+}
+
+Result<void> LiveRunner::set_parameter(std::string_view parameter, double value) {
+    return impl_->set_parameter(parameter, value);
+}
+
+std::vector<Sample> LiveRunner::samples() const {
+    std::lock_guard guard(impl_->mutex_);
+    return impl_->samples_;
+}
+
+Summary LiveRunner::summary() const {
+    std::lock_guard guard(impl_->mutex_);
+    return impl_->totals_;
+}
+
+const ScaledClock& LiveRunner::clock() const {
+    return *impl_->clock_;
+}
+
+SimulationResult run_live(const Scenario& scenario, double speed) {
+    LiveRunner runner(scenario, {.speed = speed});
+    runner.start();
+    runner.wait();
+    runner.stop();
+    return {runner.samples(), runner.summary()};
+}
+
+}  // namespace goflow::sim

@@ -1,0 +1,77 @@
+// Live runs of every shipped scenario agree with the simulator. This is a timing test: it runs
+// real threads against the wall clock, so it carries the CTest label "timing", which the
+// sanitizer presets leave out.
+
+#include <QtTest>
+
+#include <filesystem>
+
+#include "goflow/sim/live_runner.hpp"
+
+namespace {
+
+double mean_queue_depth(const std::vector<goflow::sim::Sample>& samples) {
+    double sum = 0;
+    for (const auto& s : samples) {
+        sum += s.queue_depth;
+    }
+    return samples.empty() ? 0 : sum / static_cast<double>(samples.size());
+}
+
+double share(std::uint64_t part, std::uint64_t whole) {
+    return whole == 0 ? 0 : static_cast<double>(part) / static_cast<double>(whole);
+}
+
+}  // namespace
+
+class TestLiveAgreement : public QObject {
+    Q_OBJECT
+
+  private slots:
+    // Live runs of every shipped scenario at 10x speed agree with the simulator: admitted and
+    // rejected shares within 3 percentage points, mean pool queue depth within 20 % (or within
+    // one request when the queue is nearly always empty).
+    void liveAgreesWithSimulation_data() {
+        QTest::addColumn<QString>("path");
+        for (const auto& entry : std::filesystem::directory_iterator(GOFLOW_SCENARIO_DIR)) {
+            const std::string name = entry.path().filename().string();
+            if (entry.path().extension() == ".json" && !name.ends_with(".schema.json")) {
+                QTest::newRow(name.c_str()) << QString::fromStdString(entry.path().string());
+            }
+        }
+    }
+
+    void liveAgreesWithSimulation() {
+        QFETCH(QString, path);
+        auto scenario = goflow::sim::load_scenario_file(path.toStdString());
+        QVERIFY(scenario.ok());
+        const auto simulated = goflow::sim::simulate(*scenario);
+        const auto live = goflow::sim::run_live(*scenario, 10);
+        const auto& s = simulated.summary;
+        const auto& l = live.summary;
+        QVERIFY(l.offered > 0);
+        QCOMPARE(l.offered, l.completed + l.failed + l.dropped);
+
+        const double sim_admitted = share(s.admitted, s.attempts);
+        const double live_admitted = share(l.admitted, l.attempts);
+        const double sim_rejected = share(s.rejected_by_limiter + s.rejected_by_queue, s.attempts);
+        const double live_rejected = share(l.rejected_by_limiter + l.rejected_by_queue, l.attempts);
+        const QString figures = QString("admitted %1 vs %2, rejected %3 vs %4, queue %5 vs %6")
+                                    .arg(sim_admitted)
+                                    .arg(live_admitted)
+                                    .arg(sim_rejected)
+                                    .arg(live_rejected)
+                                    .arg(mean_queue_depth(simulated.samples))
+                                    .arg(mean_queue_depth(live.samples));
+        qInfo("%s", qPrintable(figures));
+        QVERIFY2(std::abs(sim_admitted - live_admitted) <= 0.03, qPrintable(figures));
+        QVERIFY2(std::abs(sim_rejected - live_rejected) <= 0.03, qPrintable(figures));
+        const double sim_queue = mean_queue_depth(simulated.samples);
+        const double live_queue = mean_queue_depth(live.samples);
+        QVERIFY2(std::abs(sim_queue - live_queue) <= std::max(1.0, 0.2 * sim_queue),
+                 qPrintable(figures));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLiveAgreement)
+#include "tst_live_agreement.moc"
