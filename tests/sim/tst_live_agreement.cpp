@@ -28,7 +28,7 @@ class TestLiveAgreement : public QObject {
     Q_OBJECT
 
   private slots:
-    // Live runs of every shipped scenario at 10x speed agree with the simulator: admitted and
+    // Live runs of every shipped scenario at 5x speed agree with the simulator: admitted and
     // rejected shares within 3 percentage points, mean pool queue depth within 20 % (or within
     // one request when the queue is nearly always empty).
     void liveAgreesWithSimulation_data() {
@@ -46,7 +46,7 @@ class TestLiveAgreement : public QObject {
         auto scenario = goflow::sim::load_scenario_file(path.toStdString());
         QVERIFY(scenario.ok());
         const auto simulated = goflow::sim::simulate(*scenario);
-        const auto live = goflow::sim::run_live(*scenario, 10);
+        const auto live = goflow::sim::run_live(*scenario, 5);
         const auto& s = simulated.summary;
         const auto& l = live.summary;
         QVERIFY(l.offered > 0);

@@ -161,7 +161,7 @@ class Engine::Impl {
     [[nodiscard]] bool drained() const;
 
     std::shared_ptr<ManualClock> clock_ = std::make_shared<ManualClock>();
-    Random random_;
+    detail::RandomStreams random_;
     std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
     std::uint64_t next_sequence_ = 0;
     Duration next_sample_;
@@ -210,14 +210,14 @@ Engine::Impl::Impl(Scenario scenario)
             classes_[c].limiters.push_back(detail::make_limiter_model(limiter, clock_));
         }
         if (rc.load.model == LoadConfig::Model::open) {
-            classes_[c].generator = std::make_unique<LoadGenerator>(rc.load, random_);
+            classes_[c].generator = std::make_unique<LoadGenerator>(rc.load, random_.arrivals);
             on_arrival(c);
             continue;
         }
         const Duration think = rc.load.think_time.expected();
         for (int client = 0; client < rc.load.clients; ++client) {
             // Clients start spread over one think time, so they do not all send at once.
-            const double spread = think == Duration::max() ? 0 : random_.uniform();
+            const double spread = think == Duration::max() ? 0 : random_.clients.uniform();
             const Duration start(
                 static_cast<Duration::rep>(spread * static_cast<double>(think.count())));
             const std::uint64_t request = requests_.allocate();
@@ -387,7 +387,7 @@ void Engine::Impl::attempt_failed(std::uint64_t request, bool server_error) {
         double wait = static_cast<double>(client.backoff.count()) *
                       std::pow(client.backoff_multiplier, r.attempt - 1);
         if (client.jitter > 0) {
-            wait *= 1 + client.jitter * (2 * random_.uniform() - 1);
+            wait *= 1 + client.jitter * (2 * random_.clients.uniform() - 1);
         }
         ++pending_sends_;
         schedule(now_ + Duration(static_cast<Duration::rep>(std::min(wait, 1e15))), EventKind::send,
@@ -415,7 +415,7 @@ void Engine::Impl::finish_request(std::uint64_t request) {
     }
     // A closed-model client thinks, then sends its next request while its load lasts.
     const LoadConfig& load = scenario_.classes[r.cls].load;
-    const Duration next = now_ + random_.draw(load.think_time);
+    const Duration next = now_ + random_.clients.draw(load.think_time);
     if (next < load.closed_duration) {
         const std::uint64_t follow_up = requests_.allocate();
         requests_[follow_up].cls = r.cls;
@@ -489,12 +489,12 @@ void Engine::Impl::start_service(std::uint32_t station, std::uint64_t job) {
     ++s.working;
     s.wait_ns += static_cast<double>((now_ - jobs_[job].entered_station).count());
     ++s.waits;
-    Duration service = random_.draw(s.config.service_time);
+    Duration service = random_.service.draw(s.config.service_time);
     std::uint32_t outcome = kServed;
     if (s.config.timeout && service > *s.config.timeout) {
         service = *s.config.timeout;
         outcome = kTimedOut;
-    } else if (s.config.error_rate > 0 && random_.uniform() < s.config.error_rate) {
+    } else if (s.config.error_rate > 0 && random_.service.uniform() < s.config.error_rate) {
         outcome = kError;
     }
     schedule(now_ + service, EventKind::service_done, station, job, outcome);

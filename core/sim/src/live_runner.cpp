@@ -223,8 +223,7 @@ class LiveRunner::Impl {
     void take_sample();
     [[nodiscard]] bool drained() const;
 
-    detail::Random arrival_random_;
-    detail::Random service_random_;  // guarded by mutex_; drawn from worker threads
+    detail::RandomStreams random_;  // guarded by mutex_; the service stream is drawn by workers
     std::vector<ClassLive> classes_;
     std::vector<std::unique_ptr<WorkerPool>> stations_;  // the pool, then each stage
     std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
@@ -245,8 +244,7 @@ class LiveRunner::Impl {
 LiveRunner::Impl::Impl(Scenario scenario, LiveOptions options)
     : scenario_(std::move(scenario)),
       clock_(std::make_shared<ScaledClock>(options.speed)),
-      arrival_random_(scenario_.seed),
-      service_random_(scenario_.seed ^ 0x9E3779B97F4A7C15ull),
+      random_(scenario_.seed),
       load_end_(scenario_.load_duration()) {
     totals_.load_duration = load_end_;
 }
@@ -284,7 +282,7 @@ void LiveRunner::Impl::start() {
         }
         if (rc.load.model == LoadConfig::Model::open) {
             classes_[c].generator =
-                std::make_unique<detail::LoadGenerator>(rc.load, arrival_random_);
+                std::make_unique<detail::LoadGenerator>(rc.load, random_.arrivals);
             if (auto first = classes_[c].generator->next()) {
                 schedule(*first, EventKind::arrival, c);
             }
@@ -292,7 +290,7 @@ void LiveRunner::Impl::start() {
         }
         const Duration think = rc.load.think_time.expected();
         for (int client = 0; client < rc.load.clients; ++client) {
-            const double spread = think == Duration::max() ? 0 : arrival_random_.uniform();
+            const double spread = think == Duration::max() ? 0 : random_.clients.uniform();
             const Duration at(
                 static_cast<Duration::rep>(spread * static_cast<double>(think.count())));
             const std::uint64_t request = next_request_++;
@@ -439,11 +437,11 @@ void LiveRunner::Impl::run_station(std::size_t station, Job job) {
     bool failed = false;
     {
         std::lock_guard guard(mutex_);
-        service = service_random_.draw(config.service_time);
+        service = random_.service.draw(config.service_time);
         if (config.timeout && service > *config.timeout) {
             service = *config.timeout;
             failed = true;
-        } else if (config.error_rate > 0 && service_random_.uniform() < config.error_rate) {
+        } else if (config.error_rate > 0 && random_.service.uniform() < config.error_rate) {
             failed = true;
         }
     }
@@ -492,7 +490,7 @@ void LiveRunner::Impl::attempt_failed(std::uint64_t request, bool server_error) 
         double wait = static_cast<double>(client.backoff.count()) *
                       std::pow(client.backoff_multiplier, r.attempt - 1);
         if (client.jitter > 0) {
-            wait *= 1 + client.jitter * (2 * arrival_random_.uniform() - 1);
+            wait *= 1 + client.jitter * (2 * random_.clients.uniform() - 1);
         }
         ++pending_sends_;
         schedule(clock_->now().time_since_epoch() + Duration(static_cast<Duration::rep>(wait)),
@@ -516,7 +514,7 @@ void LiveRunner::Impl::finish_request(std::uint64_t request) {
         return;
     }
     const LoadConfig& load = scenario_.classes[r.cls].load;
-    const Duration next = clock_->now().time_since_epoch() + arrival_random_.draw(load.think_time);
+    const Duration next = clock_->now().time_since_epoch() + random_.clients.draw(load.think_time);
     if (next < load.closed_duration) {
         const std::uint64_t follow_up = next_request_++;
         requests_[follow_up] = Request{r.cls, 0, r.client, {}, false};

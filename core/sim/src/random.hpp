@@ -59,4 +59,16 @@ class Random {
     std::mt19937_64 engine_;
 };
 
+// The independent random streams of one run. Arrivals have a stream of their own, so the engine
+// and the live runner offer the same arrival times for the same seed, whatever the service times
+// and client behaviour draw.
+struct RandomStreams {
+    explicit RandomStreams(std::uint64_t seed)
+        : arrivals(seed), service(seed ^ 0x9E3779B97F4A7C15ull), clients(seed ^ 0xC2B2AE3D27D4EB4Full) {}
+
+    Random arrivals;  // load generators
+    Random service;   // service times and station errors
+    Random clients;   // retry jitter, think times and closed-model start times
+};
+
 }  // namespace goflow::sim::detail
