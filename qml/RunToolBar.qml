@@ -68,7 +68,7 @@ ToolBar {
             Layout.fillWidth: true
         }
         Label {
-            text: qsTr("%1 s of %2 s").arg(bar.elapsedSeconds.toFixed(1))
+            text: qsTr("%1 s of %2 s").arg(Math.min(bar.elapsedSeconds, bar.durationSeconds).toFixed(1))
                                       .arg(bar.durationSeconds.toFixed(1))
             font.family: "monospace"
         }
