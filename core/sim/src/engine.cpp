@@ -207,7 +207,8 @@ Engine::Impl::Impl(Scenario scenario)
         const RequestClass& rc = scenario_.classes[c];
         classes_[c].totals.name = rc.name;
         for (const LimiterConfig& limiter : rc.limiters) {
-            classes_[c].limiters.push_back(detail::make_limiter_model(limiter, clock_));
+            classes_[c].limiters.push_back(
+                detail::make_limiter_model(limiter, clock_, clock_.get()));
         }
         if (rc.load.model == LoadConfig::Model::open) {
             classes_[c].generator = std::make_unique<LoadGenerator>(rc.load, random_.arrivals);
@@ -384,14 +385,9 @@ void Engine::Impl::attempt_failed(std::uint64_t request, bool server_error) {
     const ClientConfig& client = scenario_.classes[r.cls].client;
     if (static_cast<int>(r.attempt) < client.max_retries) {
         ++r.attempt;
-        double wait = static_cast<double>(client.backoff.count()) *
-                      std::pow(client.backoff_multiplier, r.attempt - 1);
-        if (client.jitter > 0) {
-            wait *= 1 + client.jitter * (2 * random_.clients.uniform() - 1);
-        }
         ++pending_sends_;
-        schedule(now_ + Duration(static_cast<Duration::rep>(std::min(wait, 1e15))), EventKind::send,
-                 0, request, r.generation);
+        schedule(now_ + detail::retry_delay(client, r.attempt, random_.clients), EventKind::send, 0,
+                 request, r.generation);
         return;
     }
     if (server_error) {

@@ -13,15 +13,15 @@ TimePoint at(Duration t) {
     return TimePoint(t);
 }
 
-void advance_clock(ManualClock& clock, Duration t) {
-    if (at(t) > clock.now()) {
-        clock.advance_to(at(t));
+void advance_clock(ManualClock* clock, Duration t) {
+    if (clock != nullptr && at(t) > clock->now()) {
+        clock->advance_to(at(t));
     }
 }
 
 class TokenBucketModel final : public LimiterModel {
   public:
-    TokenBucketModel(const LimiterConfig& c, std::shared_ptr<ManualClock> clock)
+    TokenBucketModel(const LimiterConfig& c, std::shared_ptr<const Clock> clock, ManualClock*)
         : bucket_({.rate = c.rate, .burst = c.burst, .clock = std::move(clock)}) {}
 
     bool admit(Duration t, std::uint64_t) override { return bucket_.allow_at(at(t)); }
@@ -42,13 +42,14 @@ class TokenBucketModel final : public LimiterModel {
 
 class LeakyBucketModel final : public LimiterModel {
   public:
-    LeakyBucketModel(const LimiterConfig& c, std::shared_ptr<ManualClock> clock)
-        : config_(c), clock_(std::move(clock)), bucket_(make_bucket()) {}
+    LeakyBucketModel(const LimiterConfig& c, std::shared_ptr<const Clock> clock,
+                     ManualClock* manual)
+        : config_(c), clock_(std::move(clock)), manual_(manual), bucket_(make_bucket()) {}
 
     bool admit(Duration t, std::uint64_t) override { return bucket_->try_take_at(at(t)); }
 
     double level(Duration t) override {
-        advance_clock(*clock_, t);
+        advance_clock(manual_, t);
         return bucket_->snapshot().backlog;
     }
 
@@ -61,7 +62,7 @@ class LeakyBucketModel final : public LimiterModel {
         } else if (field == "slack") {
             config_.slack = static_cast<std::int64_t>(value);
         }
-        advance_clock(*clock_, t);
+        advance_clock(manual_, t);
         bucket_ = make_bucket();
     }
 
@@ -72,13 +73,14 @@ class LeakyBucketModel final : public LimiterModel {
     }
 
     LimiterConfig config_;
-    std::shared_ptr<ManualClock> clock_;
+    std::shared_ptr<const Clock> clock_;
+    ManualClock* manual_;
     std::unique_ptr<LeakyBucket> bucket_;
 };
 
 class ConcurrencyModel final : public LimiterModel {
   public:
-    ConcurrencyModel(const LimiterConfig& c, std::shared_ptr<ManualClock> clock)
+    ConcurrencyModel(const LimiterConfig& c, std::shared_ptr<const Clock> clock, ManualClock*)
         : limiter_({.limit = c.limit, .clock = std::move(clock)}) {}
 
     bool admit(Duration, std::uint64_t job) override {
@@ -108,14 +110,15 @@ class ConcurrencyModel final : public LimiterModel {
 }  // namespace
 
 std::unique_ptr<LimiterModel> make_limiter_model(const LimiterConfig& config,
-                                                 std::shared_ptr<ManualClock> clock) {
+                                                 std::shared_ptr<const Clock> clock,
+                                                 ManualClock* manual) {
     switch (config.type) {
         case LimiterConfig::Type::token_bucket:
-            return std::make_unique<TokenBucketModel>(config, std::move(clock));
+            return std::make_unique<TokenBucketModel>(config, std::move(clock), manual);
         case LimiterConfig::Type::leaky_bucket:
-            return std::make_unique<LeakyBucketModel>(config, std::move(clock));
+            return std::make_unique<LeakyBucketModel>(config, std::move(clock), manual);
         case LimiterConfig::Type::concurrency:
-            return std::make_unique<ConcurrencyModel>(config, std::move(clock));
+            return std::make_unique<ConcurrencyModel>(config, std::move(clock), manual);
     }
     return nullptr;
 }

@@ -1,4 +1,5 @@
-// The real goflow::core limiters, driven on the simulator's virtual time. Private to goflow::sim.
+// The real goflow::core limiters behind one interface, for the engine (virtual time) and the
+// live runner (the scaled wall clock). Private to goflow::sim.
 #pragma once
 
 #include <cstdint>
@@ -25,9 +26,11 @@ class LimiterModel {
     virtual void set(std::string_view field, double value, Duration t) = 0;
 };
 
-// Creates the model for `config`. `clock` is the simulator's manual clock, which the models
-// advance to the time of a change or a level reading when their class needs it.
+// Creates the model for `config` on `clock`. Every call passes the current time of that clock.
+// When `manual` is the same clock as a ManualClock (the engine's case), a model whose limiter
+// reads the clock itself advances it to the time of the call first.
 std::unique_ptr<LimiterModel> make_limiter_model(const LimiterConfig& config,
-                                                 std::shared_ptr<ManualClock> clock);
+                                                 std::shared_ptr<const Clock> clock,
+                                                 ManualClock* manual);
 
 }  // namespace goflow::sim::detail

@@ -9,10 +9,8 @@
 #include <thread>
 #include <unordered_map>
 
-#include "goflow/concurrency_limiter.hpp"
-#include "goflow/leaky_bucket.hpp"
-#include "goflow/token_bucket.hpp"
 #include "goflow/worker_pool.hpp"
+#include "limiter_model.hpp"
 #include "load_generator.hpp"
 #include "random.hpp"
 
@@ -21,99 +19,6 @@ namespace {
 
 double to_ms(std::uint64_t ns) {
     return static_cast<double>(ns) / 1e6;
-}
-
-// A real limiter of one class, used at the current time of the run's clock.
-class LiveLimiter {
-  public:
-    virtual ~LiveLimiter() = default;
-    virtual bool admit(std::uint64_t job) = 0;
-    virtual void release(std::uint64_t /*job*/) {}
-    virtual double level() const = 0;
-    virtual void set(std::string_view field, double value) = 0;
-};
-
-class LiveTokenBucket final : public LiveLimiter {
-  public:
-    LiveTokenBucket(const LimiterConfig& c, std::shared_ptr<const Clock> clock)
-        : bucket_({.rate = c.rate, .burst = c.burst, .clock = std::move(clock)}) {}
-    bool admit(std::uint64_t) override { return bucket_.allow(); }
-    double level() const override { return bucket_.tokens(); }
-    void set(std::string_view field, double value) override {
-        if (field == "rate") {
-            bucket_.set_rate(value);
-        } else if (field == "burst") {
-            bucket_.set_burst(static_cast<std::int64_t>(value));
-        }
-    }
-
-  private:
-    TokenBucket bucket_;
-};
-
-class LiveLeakyBucket final : public LiveLimiter {
-  public:
-    LiveLeakyBucket(const LimiterConfig& c, std::shared_ptr<const Clock> clock)
-        : config_(c), clock_(std::move(clock)), bucket_(make()) {}
-    bool admit(std::uint64_t) override { return bucket_->try_take(); }
-    double level() const override { return bucket_->snapshot().backlog; }
-    // The leaky bucket has no reconfiguration, so a change starts a fresh pacer.
-    void set(std::string_view field, double value) override {
-        if (field == "rate") {
-            config_.rate = value;
-        } else if (field == "slack") {
-            config_.slack = static_cast<std::int64_t>(value);
-        }
-        bucket_ = make();
-    }
-
-  private:
-    std::unique_ptr<LeakyBucket> make() const {
-        return std::make_unique<LeakyBucket>(
-            LeakyBucketOptions{.rate = config_.rate, .slack = config_.slack, .clock = clock_});
-    }
-
-    LimiterConfig config_;
-    std::shared_ptr<const Clock> clock_;
-    std::unique_ptr<LeakyBucket> bucket_;
-};
-
-class LiveConcurrency final : public LiveLimiter {
-  public:
-    LiveConcurrency(const LimiterConfig& c, std::shared_ptr<const Clock> clock)
-        : limiter_({.limit = c.limit, .clock = std::move(clock)}) {}
-    bool admit(std::uint64_t job) override {
-        auto permit = limiter_.try_acquire(1);
-        if (!permit) {
-            return false;
-        }
-        permits_.emplace(job, std::move(*permit));
-        return true;
-    }
-    void release(std::uint64_t job) override { permits_.erase(job); }
-    double level() const override { return static_cast<double>(limiter_.in_use()); }
-    void set(std::string_view field, double value) override {
-        if (field == "limit") {
-            limiter_.set_limit(static_cast<std::int64_t>(value));
-        }
-    }
-
-  private:
-    ConcurrencyLimiter limiter_;
-    std::unordered_map<std::uint64_t, ConcurrencyLimiter::Permit> permits_;
-};
-
-std::unique_ptr<LiveLimiter> make_live_limiter(const LimiterConfig& c,
-                                               std::shared_ptr<const Clock> clock) {
-    switch (c.type) {
-        case LimiterConfig::Type::token_bucket:
-            return std::make_unique<LiveTokenBucket>(c, std::move(clock));
-        case LimiterConfig::Type::leaky_bucket:
-            return std::make_unique<LiveLeakyBucket>(c, std::move(clock));
-        case LimiterConfig::Type::concurrency:
-            return std::make_unique<LiveConcurrency>(c, std::move(clock));
-    }
-    return nullptr;
 }
 
 enum class EventKind { arrival, send, client_timeout, change, sample };
@@ -205,7 +110,7 @@ class LiveRunner::Impl {
 
   private:
     struct ClassLive {
-        std::vector<std::unique_ptr<LiveLimiter>> limiters;
+        std::vector<std::unique_ptr<detail::LimiterModel>> limiters;
         std::unique_ptr<detail::LoadGenerator> generator;
         LatencyHistogram latency;
     };
@@ -278,7 +183,7 @@ void LiveRunner::Impl::start() {
     for (std::uint32_t c = 0; c < classes_.size(); ++c) {
         const RequestClass& rc = scenario_.classes[c];
         for (const LimiterConfig& limiter : rc.limiters) {
-            classes_[c].limiters.push_back(make_live_limiter(limiter, clock_));
+            classes_[c].limiters.push_back(detail::make_limiter_model(limiter, clock_, nullptr));
         }
         if (rc.load.model == LoadConfig::Model::open) {
             classes_[c].generator =
@@ -391,7 +296,7 @@ void LiveRunner::Impl::send_attempt(std::unique_lock<std::mutex>& lock, std::uin
     Job job{next_job_++, request, r.attempt, r.cls, at};
     auto& limiters = classes_[r.cls].limiters;
     for (std::size_t i = 0; i < limiters.size(); ++i) {
-        if (!limiters[i]->admit(job.id)) {
+        if (!limiters[i]->admit(at, job.id)) {
             for (std::size_t j = 0; j < i; ++j) {
                 limiters[j]->release(job.id);
             }
@@ -487,13 +392,9 @@ void LiveRunner::Impl::attempt_failed(std::uint64_t request, bool server_error) 
     const ClientConfig& client = scenario_.classes[r.cls].client;
     if (static_cast<int>(r.attempt) < client.max_retries) {
         ++r.attempt;
-        double wait = static_cast<double>(client.backoff.count()) *
-                      std::pow(client.backoff_multiplier, r.attempt - 1);
-        if (client.jitter > 0) {
-            wait *= 1 + client.jitter * (2 * random_.clients.uniform() - 1);
-        }
         ++pending_sends_;
-        schedule(clock_->now().time_since_epoch() + Duration(static_cast<Duration::rep>(wait)),
+        schedule(clock_->now().time_since_epoch() +
+                     detail::retry_delay(client, r.attempt, random_.clients),
                  EventKind::send, request);
         return;
     }
@@ -532,7 +433,7 @@ void LiveRunner::Impl::take_sample() {
     interval_.tokens = std::numeric_limits<double>::quiet_NaN();
     for (std::size_t c = 0; c < classes_.size(); ++c) {
         for (std::size_t i = 0; i < classes_[c].limiters.size(); ++i) {
-            const double level = classes_[c].limiters[i]->level();
+            const double level = classes_[c].limiters[i]->level(interval_.time);
             interval_.limiter_levels.push_back(level);
             if (c == 0 && std::isnan(interval_.tokens) &&
                 scenario_.classes[c].limiters[i].type == LimiterConfig::Type::token_bucket) {
@@ -586,7 +487,7 @@ Result<void> LiveRunner::Impl::apply(std::string_view parameter, double value) {
         std::size_t cls = name.starts_with("classes[") ? std::stoul(name.substr(8)) : 0;
         const std::size_t limiter = std::stoul(name.substr(open + 9));
         classes_[cls].limiters[limiter]->set(std::string_view(name).substr(name.rfind('.') + 1),
-                                             value);
+                                             value, clock_->now().time_since_epoch());
     } else if (!name.starts_with("classes[") && !name.starts_with("client")) {
         return Error(std::make_error_code(std::errc::operation_not_supported),
                      name +

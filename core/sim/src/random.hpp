@@ -4,6 +4,7 @@
 // so the transforms live here: the same seed gives the same draws with every standard library.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
@@ -59,12 +60,26 @@ class Random {
     std::mt19937_64 engine_;
 };
 
+// Returns the wait before retry number `retry` (1 for the first retry) under `client`:
+// backoff * multiplier^(retry - 1), scaled by a random factor in [1 - jitter, 1 + jitter] and
+// capped at 10^6 s.
+inline Duration retry_delay(const ClientConfig& client, std::uint32_t retry, Random& random) {
+    double wait = static_cast<double>(client.backoff.count()) *
+                  std::pow(client.backoff_multiplier, static_cast<double>(retry) - 1);
+    if (client.jitter > 0) {
+        wait *= 1 + client.jitter * (2 * random.uniform() - 1);
+    }
+    return Duration(static_cast<Duration::rep>(std::min(wait, 1e15)));
+}
+
 // The independent random streams of one run. Arrivals have a stream of their own, so the engine
 // and the live runner offer the same arrival times for the same seed, whatever the service times
 // and client behaviour draw.
 struct RandomStreams {
     explicit RandomStreams(std::uint64_t seed)
-        : arrivals(seed), service(seed ^ 0x9E3779B97F4A7C15ull), clients(seed ^ 0xC2B2AE3D27D4EB4Full) {}
+        : arrivals(seed),
+          service(seed ^ 0x9E3779B97F4A7C15ull),
+          clients(seed ^ 0xC2B2AE3D27D4EB4Full) {}
 
     Random arrivals;  // load generators
     Random service;   // service times and station errors
