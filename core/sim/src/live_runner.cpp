@@ -494,8 +494,8 @@ Result<void> LiveRunner::Impl::apply(std::string_view parameter, double value) {
                          " cannot change during a live run; limiter settings, pool.workers "
                          "and stages[i].concurrency can");
     }
-    scenario_ = std::move(probe);
-    return {};
+    // In place, field by field: the load generators keep references into scenario_.
+    return goflow::sim::set_parameter(scenario_, parameter, value);
 }
 
 Result<void> LiveRunner::Impl::set_parameter(std::string_view parameter, double value) {
