@@ -384,11 +384,13 @@ void PipelineCore::finish_items(std::vector<ItemPtr>& items) {
             } else {
                 result.output = std::move(item->value);
             }
+            // Counted before the handle completes, so stats() read right after the caller's
+            // get() includes this item.
+            ok ? ++succeeded_ : ++failed_;
         }
         end_to_end_.record(total);
         item->result->complete(std::move(result));
         std::lock_guard guard(mutex_);
-        ok ? ++succeeded_ : ++failed_;
         --in_flight_;
         if (blocked_submitters_ > 0) {
             admission_cv_.notify_all();

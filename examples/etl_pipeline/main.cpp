@@ -260,9 +260,9 @@ int main(int argc, char* argv[]) {
               << " gold), total amount " << total_cents / 100 << "." << (total_cents % 100) / 10
               << (total_cents % 10) << "\n";
     std::cout << std::flush;
-    // NOTE: the pipeline completes an item's handle before it counts the item as succeeded or
-    // failed, so stats() read right after the last get() can lag by a few items. Waiting for
-    // in_flight to reach 0 makes the printed counters final.
+    // The pipeline counts an item as succeeded or failed before its handle completes, but it
+    // leaves the in-flight count a moment later. Waiting for in_flight to reach 0 makes every
+    // printed counter final.
     goflow::PipelineStats stats = pipeline.stats();
     while (stats.in_flight > 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -151,6 +151,18 @@ class TestPipeline : public QObject {
         QCOMPARE(r.stages.size(), std::size_t{1});
     }
 
+    void statsCountItemBeforeGetReturns() {
+        auto pipeline = PipelineBuilder<int>()
+                            .stage("double", [](int v) { return v * 2; }, {.concurrency = 2})
+                            .build();
+        for (std::uint64_t round = 1; round <= 500; ++round) {
+            PipelineResult<int> r = pipeline.submit(static_cast<int>(round)).get();
+            QVERIFY(r.output.ok());
+            const PipelineStats s = pipeline.stats();
+            QCOMPARE(s.succeeded, round);
+        }
+    }
+
     void throwingStageFailsOnlyThatItem() {
         auto pipeline = PipelineBuilder<int>()
                             .stage("check",
