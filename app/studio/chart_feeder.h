@@ -2,8 +2,8 @@
 //
 // QML decides when to refresh (a timer) and which series shows which metric. This class builds
 // the whole point list in C++ and hands it over with QXYSeries::replace(), one call per series.
-// A refresh therefore costs one allocation per series and no per-point QML work. A series keeps at most
-// kWindow points, the newest ones.
+// A refresh therefore costs one allocation per series and no per-point QML work. A series keeps at
+// most kWindow points, the newest ones.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>

@@ -71,7 +71,8 @@ class TestStudioSmoke : public QObject {
         for (const char* chartName : {"tokenChart", "queueChart"}) {
             QObject* chart = window->findChild<QObject*>(QString::fromLatin1(chartName));
             QVERIFY2(chart != nullptr, chartName);
-            if (QLatin1String(chartName) == QLatin1String("tokenChart") && !controller->hasLimiter()) {
+            if (QLatin1String(chartName) == QLatin1String("tokenChart") &&
+                !controller->hasLimiter()) {
                 continue;  // the chart shows its "no limiter" text instead
             }
             for (const char* seriesName : {"dataSeries", "referenceSeries"}) {

@@ -137,7 +137,7 @@ class TestScenario : public QObject {
                  nested.error().message.c_str());
     }
 
-    void oversizedRunIsRefused() {
+    void oversizedRunIsRejected() {
         auto s = load_scenario(replaced("\"duration_s\": 1", "\"duration_s\": 700000"));
         QVERIFY(!s.ok());
         QVERIFY2(s.error().message.find("at most one week") != std::string::npos,
@@ -253,21 +253,31 @@ class TestScenario : public QObject {
                  missing.error().message.c_str());
     }
 
-    // For each object kind, an unknown member makes the reader list its valid fields; that list
+    // For each object kind, an unknown member makes the reader list its valid fields. That list
     // must equal the properties the JSON Schema declares for the same object.
     void schemaAgreesWithReader_data() {
         QTest::addColumn<QString>("marker");
         QTest::addColumn<QString>("definition");
-        QTest::newRow("root") << "ROOT" << "";
-        QTest::newRow("class") << "CLASS" << "class";
-        QTest::newRow("load") << "LOAD" << "load";
-        QTest::newRow("phase") << "PHASE" << "phase";
-        QTest::newRow("limiter") << "LIMITER" << "limiter";
-        QTest::newRow("client") << "CLIENT" << "client";
-        QTest::newRow("pool") << "POOL" << "pool";
-        QTest::newRow("stage") << "STAGE" << "stage";
-        QTest::newRow("distribution") << "DIST" << "distribution";
-        QTest::newRow("change") << "CHANGE" << "change";
+        QTest::newRow("root") << "ROOT"
+                              << "";
+        QTest::newRow("class") << "CLASS"
+                               << "class";
+        QTest::newRow("load") << "LOAD"
+                              << "load";
+        QTest::newRow("phase") << "PHASE"
+                               << "phase";
+        QTest::newRow("limiter") << "LIMITER"
+                                 << "limiter";
+        QTest::newRow("client") << "CLIENT"
+                                << "client";
+        QTest::newRow("pool") << "POOL"
+                              << "pool";
+        QTest::newRow("stage") << "STAGE"
+                               << "stage";
+        QTest::newRow("distribution") << "DIST"
+                                      << "distribution";
+        QTest::newRow("change") << "CHANGE"
+                                << "change";
     }
 
     void schemaAgreesWithReader() {
@@ -281,9 +291,10 @@ class TestScenario : public QObject {
           "pool": {POOL "workers": 1, "service_time": {DIST "mean_ms": 1}},
           "stages": [{STAGE "concurrency": 1, "service_time": {"mean_ms": 1}}],
           "changes": [{CHANGE "at_s": 1, "set": "pool.workers", "value": 2}]})");
-        for (const char* m : {"ROOT", "CLASS", "LOAD", "PHASE", "LIMITER", "CLIENT", "POOL", "STAGE",
-                              "DIST", "CHANGE"}) {
-            text.replace(QLatin1String(m), QLatin1String(m) == marker ? "\"qqqqqqqqqqqqqqqqqq\": 0," : "");
+        for (const char* m : {"ROOT", "CLASS", "LOAD", "PHASE", "LIMITER", "CLIENT", "POOL",
+                              "STAGE", "DIST", "CHANGE"}) {
+            text.replace(QLatin1String(m),
+                         QLatin1String(m) == marker ? "\"qqqqqqqqqqqqqqqqqq\": 0," : "");
         }
         auto scenario = load_scenario(text.toStdString());
         QVERIFY(!scenario.ok());
@@ -296,9 +307,8 @@ class TestScenario : public QObject {
         QFile file(QStringLiteral(GOFLOW_SCENARIO_DIR "/scenario.schema.json"));
         QVERIFY(file.open(QIODevice::ReadOnly));
         const auto schema = goflow::sim::json::parse(file.readAll().toStdString());
-        const auto* object = definition.isEmpty()
-                                 ? &schema
-                                 : schema.find("$defs")->find(definition.toStdString());
+        const auto* object =
+            definition.isEmpty() ? &schema : schema.find("$defs")->find(definition.toStdString());
         QVERIFY(object != nullptr);
         QStringList schemaFields;
         for (const auto& [name, value] : object->find("properties")->as_object()) {
