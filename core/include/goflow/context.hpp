@@ -3,8 +3,8 @@
 // A Context is a cheap, copyable handle that every blocking goflow call accepts. A CancelSource
 // creates a child of a Context and can cancel it; canceling a context cancels all its children.
 // A child's deadline is the earlier of its own and its parent's. Deadlines are time points of the
-// goflow::Clock that the waiting primitive uses, and they do not fire by themselves: a blocking
-// call compares the deadline with its own clock, fails at once when its work cannot finish in
+// goflow::Clock that the waiting primitive uses, and they do not fire by themselves. A blocking
+// call compares the deadline with its own clock. It fails at once when its work cannot finish in
 // time, and otherwise wakes when the deadline passes. Context::error() reports both outcomes.
 //
 //     goflow::CancelSource request;                           // a root context

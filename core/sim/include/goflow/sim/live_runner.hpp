@@ -1,10 +1,10 @@
 // Live runner: a scenario driven through the real primitives on real threads.
 //
-// Where the Engine models the pool and the stages as queueing stations in virtual time, the live
-// runner builds the real goflow::core objects: the class limiters (TokenBucket, LeakyBucket,
-// ConcurrencyLimiter), a WorkerPool for the pool, and one WorkerPool per pipeline stage whose
-// full policy blocks, so that a full stage holds the worker of the station before it exactly as
-// the Engine's stations do. A driver thread issues every request at its scheduled time (and
+// The Engine models the pool and the stages as queueing stations in virtual time. The live runner
+// builds the real goflow::core objects instead: the class limiters (TokenBucket, LeakyBucket,
+// ConcurrencyLimiter), a WorkerPool for the pool, and one WorkerPool per pipeline stage. A stage
+// pool's full policy blocks, so a full stage keeps the worker of the station before it busy,
+// exactly as the Engine's stations do. A driver thread issues every request at its scheduled time (and
 // handles client timeouts, retries, closed-model clients and scripted changes); tasks sleep for
 // their drawn service time; every sample interval the driver reads the primitives' snapshots
 // into the same Sample format the Engine produces.
@@ -85,8 +85,8 @@ class LiveRunner {
     [[nodiscard]] bool finished() const;
 
     // Changes a parameter now, named as in ParameterChange. Limiter rates, bursts, slack and
-    // limits, and the worker counts of the pool and the stages, take effect at once; other
-    // parameters are rejected with a message, as are out-of-range values.
+    // limits, and the worker counts of the pool and the stages, take effect at once. Other
+    // parameters and out-of-range values are rejected with a message.
     Result<void> set_parameter(std::string_view parameter, double value);
 
     // Returns a copy of the samples so far.
