@@ -4,10 +4,10 @@
 // builds the real goflow::core objects instead: the class limiters (TokenBucket, LeakyBucket,
 // ConcurrencyLimiter), a WorkerPool for the pool, and one WorkerPool per pipeline stage. A stage
 // pool's full policy blocks, so a full stage keeps the worker of the station before it busy,
-// exactly as the Engine's stations do. A driver thread issues every request at its scheduled time (and
-// handles client timeouts, retries, closed-model clients and scripted changes); tasks sleep for
-// their drawn service time; every sample interval the driver reads the primitives' snapshots
-// into the same Sample format the Engine produces.
+// exactly as the Engine's stations do. A driver thread issues every request at its scheduled
+// time and handles client timeouts, retries, closed-model clients and scripted changes. Tasks
+// sleep for their drawn service time. Every sample interval the driver reads the primitives'
+// snapshots into the same Sample format the Engine produces.
 //
 // Time runs `speed` times faster than the wall clock, through a ScaledClock that every
 // primitive of the run shares, so a 30 s scenario at speed 10 takes 3 s. Sleeps shorter than the
