@@ -12,12 +12,7 @@ ApplicationWindow {
     property string initialSpeed: "realtime"
 
     function refreshCharts() {
-        tokenChart.refresh();
-        queueChart.refresh();
-    }
-
-    function formatCount(value) {
-        return Number(value).toLocaleString(Qt.locale(), "f", 0);
+        runPage.refresh();
     }
 
     width: 1280
@@ -139,76 +134,27 @@ ApplicationWindow {
                 }
             }
 
-            RowLayout {
-                spacing: Theme.smallSpacing
+            TabBar {
+                id: pageBar
+                objectName: "pageBar"
                 Layout.fillWidth: true
 
-                CounterTile {
-                    label: qsTr("Offered")
-                    value: root.formatCount(controller.offered)
-                    Layout.fillWidth: true
-                }
-                CounterTile {
-                    objectName: "admittedCounter"
-                    label: qsTr("Admitted")
-                    value: root.formatCount(controller.admitted)
-                    valueColor: Theme.admitted
-                    Layout.fillWidth: true
-                }
-                CounterTile {
-                    label: qsTr("Rejected by limiter")
-                    value: root.formatCount(controller.rejectedByLimiter)
-                    valueColor: Theme.rejected
-                    Layout.fillWidth: true
-                }
-                CounterTile {
-                    label: qsTr("Rejected by full queue")
-                    value: root.formatCount(controller.rejectedByQueue)
-                    valueColor: Theme.rejected
-                    Layout.fillWidth: true
-                }
-                CounterTile {
-                    label: qsTr("Completed")
-                    value: root.formatCount(controller.completed)
-                    Layout.fillWidth: true
-                }
-                CounterTile {
-                    label: qsTr("Latency p50 / p95 / p99 (ms)")
-                    value: qsTr("%1 / %2 / %3").arg(controller.latencyP50.toFixed(0))
-                                               .arg(controller.latencyP95.toFixed(0))
-                                               .arg(controller.latencyP99.toFixed(0))
-                    Layout.fillWidth: true
+                TabButton {
+                    text: qsTr("Run")
                 }
             }
 
-            ChartPanel {
-                id: tokenChart
-                objectName: "tokenChart"
-                feeder: feeder
-                dataMetric: ChartFeeder.LimiterLevel
-                referenceMetric: ChartFeeder.LimiterReferenceLine
-                title: controller.limiterTitle
-                dataName: controller.limiterValueName
-                referenceName: controller.limiterReferenceName
-                valueTitle: controller.limiterValueName
-                dataColor: Theme.tokens
-                emptyText: controller.hasLimiter ? "" : qsTr("This scenario has no limiter.")
+            StackLayout {
+                currentIndex: pageBar.currentIndex
                 Layout.fillWidth: true
                 Layout.fillHeight: true
-            }
-            ChartPanel {
-                id: queueChart
-                objectName: "queueChart"
-                feeder: feeder
-                dataMetric: ChartFeeder.QueueDepth
-                referenceMetric: ChartFeeder.QueueCapacityLine
-                title: qsTr("Worker pool queue depth")
-                dataName: qsTr("queued requests")
-                referenceName: qsTr("capacity")
-                valueTitle: qsTr("requests")
-                dataColor: Theme.queue
-                Layout.fillWidth: true
-                Layout.fillHeight: true
+
+                RunPage {
+                    id: runPage
+                    objectName: "runPage"
+                    controller: controller
+                    feeder: feeder
+                }
             }
         }
     }
