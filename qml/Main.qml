@@ -157,5 +157,13 @@ ApplicationWindow {
                 }
             }
         }
+
+        InsightColumn {
+            objectName: "insightColumn"
+            controller: controller
+            visible: pageBar.currentIndex === 0
+            Layout.preferredWidth: Theme.sidePaneWidth
+            Layout.fillHeight: true
+        }
     }
 }
