@@ -33,7 +33,7 @@ ColumnLayout {
         notes: theory.lookFor
         fromScenario: theory.lookForFromScenario
         Layout.fillWidth: true
-        Layout.preferredHeight: Math.min(implicitHeight, column.height * 0.3)
+        Layout.preferredHeight: Math.min(implicitHeight, column.height * 0.25)
     }
     EventLogPane {
         objectName: "eventLogPane"

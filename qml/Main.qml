@@ -162,7 +162,7 @@ ApplicationWindow {
             objectName: "insightColumn"
             controller: controller
             visible: pageBar.currentIndex === 0
-            Layout.preferredWidth: Theme.sidePaneWidth
+            Layout.preferredWidth: Theme.sidePaneWidth * 0.85
             Layout.fillHeight: true
         }
     }

@@ -11,7 +11,10 @@ Rectangle {
     required property TheoryModel theory
 
     function percent(value) {
-        return qsTr("%1 %").arg((value * 100).toFixed(value < 0.01 && value > 0 ? 3 : 1));
+        const shown = value * 100;
+        if (shown > 0 && shown < 0.01)
+            return qsTr("< 0.01 %");
+        return qsTr("%1 %").arg(shown.toFixed(shown < 1 ? 2 : 1));
     }
     function fixed(value, digits) {
         return Number(value).toLocaleString(Qt.locale(), "f", digits);

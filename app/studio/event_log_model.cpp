@@ -18,6 +18,14 @@ double seconds(goflow::Duration d) {
 // Sample times are whole nanoseconds turned into seconds; this absorbs the rounding.
 constexpr double kTimeTolerance = 1e-9;
 
+// Returns `text` with its first letter in upper case, for names that open a sentence.
+QString capitalized(QString text) {
+    if (!text.isEmpty()) {
+        text[0] = text[0].toUpper();
+    }
+    return text;
+}
+
 QString number(double value) {
     return QString::number(value, 'g', 4);
 }
@@ -165,12 +173,14 @@ void EventLogModel::scanBuckets(const goflow::sim::Sample& sample, double t) {
             bucket.exhausted = true;
             add(t, Kind::BurstExhausted,
                 tr("%1 ran out of tokens: requests above %2/s are rejected")
-                    .arg(name, number(config.rate)),
+                    .arg(capitalized(name), number(config.rate)),
                 name);
         } else if (bucket.exhausted && level >= std::max(1.0, burst / 2)) {
             bucket.exhausted = false;
             add(t, Kind::TokensRecovered,
-                tr("%1 refilled to %2 tokens, half its burst").arg(name, number(level)), name);
+                tr("%1 refilled to %2 tokens, half its burst or more")
+                    .arg(capitalized(name), number(level)),
+                name);
         }
     }
 }
@@ -199,11 +209,11 @@ void EventLogModel::scanQueues(const goflow::sim::Sample& sample, double t) {
                 consequence = tr("new requests are rejected");
             }
             add(t, Kind::QueueFull,
-                tr("Queue of %1 is full at %2 requests: %3").arg(name).arg(depth).arg(consequence),
+                tr("Queue full in %1 at %2 requests: %3").arg(name).arg(depth).arg(consequence),
                 name);
         } else if (m_queueFull[i] && depth == 0) {
             m_queueFull[i] = false;
-            add(t, Kind::QueueDrained, tr("Queue of %1 has drained").arg(name), name);
+            add(t, Kind::QueueDrained, tr("Queue drained in %1").arg(name), name);
         }
     }
 }
@@ -235,19 +245,18 @@ void EventLogModel::scanFirsts(const goflow::sim::Sample& sample, double t) {
             subject = limiterName(empty.front()->requestClass, empty.front()->limiter);
         }
         add(t, Kind::FirstLimiterRejection,
-            tr("First rejection by %1: %n request(s) turned away in this interval", nullptr,
-               static_cast<int>(sample.rejected_by_limiter))
-                .arg(subject),
+            tr("First rejection by %1: %2 in this interval")
+                .arg(subject)
+                .arg(sample.rejected_by_limiter),
             subject);
     }
     if (!m_queueRejected && sample.rejected_by_queue > 0) {
         m_queueRejected = true;
         const QString pool = stationName(0);
         add(t, Kind::FirstQueueRejection,
-            tr("First rejection by the full queue of %1: %n request(s) turned away in this "
-               "interval",
-               nullptr, static_cast<int>(sample.rejected_by_queue))
-                .arg(pool),
+            tr("First rejection by a full queue in %1: %2 in this interval")
+                .arg(pool)
+                .arg(sample.rejected_by_queue),
             pool);
     }
     if (!m_timedOut && sample.timed_out > 0) {
@@ -261,34 +270,50 @@ void EventLogModel::scanFirsts(const goflow::sim::Sample& sample, double t) {
     }
 }
 
+std::optional<double> EventLogModel::advance(Episode& episode, bool breached, double t,
+                                             double start) {
+    // A stretch of samples on the other side of the threshold from the episode's state.
+    const bool against = episode.active ? !breached : breached;
+    if (!against) {
+        episode.stretchStart = episode.stretchFirstSample = -1;
+        return std::nullopt;
+    }
+    if (episode.stretchStart < 0) {
+        episode.stretchStart = start;
+        episode.stretchFirstSample = t;
+    }
+    const double needed = episode.active ? kQuietSeconds : kSustainSeconds;
+    if (t - episode.stretchStart < needed - kTimeTolerance) {
+        return std::nullopt;
+    }
+    // A start is dated by its first breaching sample, an end by the moment the calm began.
+    const double when = episode.active ? episode.stretchStart : episode.stretchFirstSample;
+    episode = Episode{!episode.active, -1, -1};
+    return when;
+}
+
 void EventLogModel::scanRetryStorm(const goflow::sim::Sample& sample, double t, double start) {
     const double offered = sample.offered;
     const double retried = sample.retried;
-    const QString clients = clientsName();
-    if (!m_storm.active) {
-        if (sample.retried >= kStormMinRetries && retried >= kStormStartFraction * offered) {
-            m_storm = {true, -1};
-            add(t, Kind::RetryStormStarted,
-                tr("Retry storm: %1 retries against %2 new requests in one interval")
-                    .arg(sample.retried)
-                    .arg(sample.offered),
-                clients);
-        }
+    const bool breached = m_storm.active ? retried > kStormEndFraction * offered
+                                         : sample.retried >= kStormMinRetries &&
+                                               retried >= kStormStartFraction * offered;
+    const auto when = advance(m_storm, breached, t, start);
+    if (!when) {
         return;
     }
-    if (retried > kStormEndFraction * offered) {
-        m_storm.calmSince = -1;
-        return;
-    }
-    if (m_storm.calmSince < 0) {
-        m_storm.calmSince = start;
-    }
-    if (t - m_storm.calmSince >= kQuietSeconds - kTimeTolerance) {
-        add(m_storm.calmSince, Kind::RetryStormEnded,
-            tr("Retry storm over: retries fell below %1% of new requests")
+    if (m_storm.active) {
+        add(*when, Kind::RetryStormStarted,
+            tr("Retry storm: retries reach %1% of new requests (%2 against %3 per interval)")
+                .arg(kStormStartFraction * 100)
+                .arg(sample.retried)
+                .arg(sample.offered),
+            clientsName());
+    } else {
+        add(*when, Kind::RetryStormEnded,
+            tr("Retry storm over: retries at or below %1% of new requests")
                 .arg(kStormEndFraction * 100),
-            clients);
-        m_storm = {};
+            clientsName());
     }
 }
 
@@ -298,28 +323,19 @@ void EventLogModel::scanLatency(const goflow::sim::Sample& sample, double t, dou
         return;  // no timeout to compare with, or no latency measured in this interval
     }
     const double p99 = sample.latency_p99_ms;
-    if (!m_latency.active) {
-        if (p99 >= *timeout) {
-            m_latency = {true, -1};
-            add(t, Kind::LatencyAboveTimeout,
-                tr("p99 latency reached %1 ms, above the client timeout of %2 ms")
-                    .arg(number(p99), number(*timeout)),
-                clientsName());
-        }
+    const auto when = advance(m_latency, p99 >= *timeout, t, start);
+    if (!when) {
         return;
     }
-    if (p99 >= *timeout) {
-        m_latency.calmSince = -1;
-        return;
-    }
-    if (m_latency.calmSince < 0) {
-        m_latency.calmSince = start;
-    }
-    if (t - m_latency.calmSince >= kQuietSeconds - kTimeTolerance) {
-        add(m_latency.calmSince, Kind::LatencyBelowTimeout,
+    if (m_latency.active) {
+        add(*when, Kind::LatencyAboveTimeout,
+            tr("p99 latency stays above the client timeout of %1 ms (%2 ms now)")
+                .arg(number(*timeout), number(p99)),
+            clientsName());
+    } else {
+        add(*when, Kind::LatencyBelowTimeout,
             tr("p99 latency back under the client timeout of %1 ms").arg(number(*timeout)),
             clientsName());
-        m_latency = {};
     }
 }
 
@@ -361,11 +377,13 @@ QString EventLogModel::limiterName(std::size_t requestClass, std::size_t limiter
 
 QString EventLogModel::stationName(std::size_t station) const {
     if (station == 0) {
-        return m_current.pool.name.empty() ? tr("the pool")
-                                           : QString::fromStdString(m_current.pool.name);
+        const std::string& name = m_current.pool.name;
+        return name.empty() || name == "pool" ? tr("the pool")
+                                              : tr("pool %1").arg(QString::fromStdString(name));
     }
     const auto& stage = m_current.stages[station - 1];
-    return stage.name.empty() ? tr("stage %1").arg(station) : QString::fromStdString(stage.name);
+    return tr("stage %1")
+        .arg(stage.name.empty() ? QString::number(station) : QString::fromStdString(stage.name));
 }
 
 QString EventLogModel::clientsName() const {

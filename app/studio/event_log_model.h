@@ -9,11 +9,16 @@
 //   - queue full: the pool's or a stage's queue depth reaches its capacity (stations without a
 //     waiting room are skipped). Queue drained: the depth is back to zero.
 //   - first rejection by a limiter, first rejection by a full queue, first timeout: once a run.
-//   - retry storm: an interval's retries reach kStormStartFraction of its new requests, with at
-//     least kStormMinRetries retries. It ends once retries stay at or below kStormEndFraction of
-//     new requests for kQuietSeconds.
-//   - latency above timeout: an interval's p99 latency reaches the smallest client timeout. It
-//     ends once p99 stays below the timeout for kQuietSeconds of intervals with completions.
+//   - retry storm: retries reach kStormStartFraction of an interval's new requests, with at
+//     least kStormMinRetries retries, in every interval of a stretch of kSustainSeconds. It
+//     ends once retries stay at or below kStormEndFraction of new requests for kQuietSeconds.
+//   - latency above timeout: the p99 latency of every interval of a kSustainSeconds stretch
+//     reaches the smallest client timeout. It ends once p99 stays below the timeout for
+//     kQuietSeconds. Intervals without completions have no latency and are skipped.
+// The sustain and quiet stretches keep a single noisy interval (a p99 of a dozen requests is
+// nearly their maximum) from opening or closing an episode. A start is dated at its first
+// interval and an end at the moment the calm began, so an event may be inserted before events
+// already listed.
 // Scripted parameter changes apply at their time, so a burst or capacity changed mid-run is
 // judged against its new value. Events are listed in time order.
 //
@@ -73,6 +78,7 @@ class EventLogModel : public QAbstractListModel {
     static constexpr double kStormStartFraction = 0.5;
     static constexpr double kStormEndFraction = 0.1;
     static constexpr std::uint32_t kStormMinRetries = 3;
+    static constexpr double kSustainSeconds = 0.5;
     static constexpr double kQuietSeconds = 1.0;
 
     explicit EventLogModel(QObject* parent = nullptr);
@@ -110,10 +116,12 @@ class EventLogModel : public QAbstractListModel {
         std::size_t limiter = 0;
         bool exhausted = false;
     };
-    // A begin/end episode that ends after kQuietSeconds of calm.
+    // An episode that starts after kSustainSeconds of breaches and ends after kQuietSeconds
+    // of calm.
     struct Episode {
         bool active = false;
-        double calmSince = -1;  // start of the calm stretch, or -1
+        double stretchStart = -1;        // start of the current stretch against the state, or -1
+        double stretchFirstSample = -1;  // time of that stretch's first sample
     };
 
     // Reads the controller's scenario; `skipHeldSamples` ignores the samples it holds now.
@@ -124,6 +132,8 @@ class EventLogModel : public QAbstractListModel {
     void scanBuckets(const goflow::sim::Sample& sample, double t);
     void scanQueues(const goflow::sim::Sample& sample, double t);
     void scanFirsts(const goflow::sim::Sample& sample, double t);
+    // Feeds one sample to `episode`; returns the time of the start or end it completes.
+    static std::optional<double> advance(Episode& episode, bool breached, double t, double start);
     void scanRetryStorm(const goflow::sim::Sample& sample, double t, double start);
     void scanLatency(const goflow::sim::Sample& sample, double t, double start);
     void add(double seconds, Kind kind, const QString& message, const QString& subject);
