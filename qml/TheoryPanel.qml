@@ -26,48 +26,45 @@ Rectangle {
         return panel.theory.hasMeasurement ? text : qsTr("—");
     }
 
-    readonly property var rows: [
-        {
-            label: qsTr("Utilisation"),
-            tip: qsTr("The average share of workers busy serving a request."),
-            predicted: panel.predicted(panel.percent(panel.theory.utilisation)),
-            measured: panel.measured(panel.percent(panel.theory.measuredUtilisation))
-        },
-        {
-            label: qsTr("Mean queue length"),
-            tip: qsTr("The time-average number of requests waiting for a worker (Lq); the "
-                      + "queue chart can draw it as a line."),
-            predicted: panel.predicted(panel.fixed(panel.theory.meanQueueLength, 2)),
-            measured: panel.measured(panel.fixed(panel.theory.measuredMeanQueueLength, 2))
-        },
-        {
-            label: qsTr("Mean wait (ms)"),
-            tip: qsTr("How long an admitted request waits in the queue on average (Wq); the "
-                      + "measured value is Lq divided by the admitted rate (Little's law)."),
-            predicted: panel.predicted(panel.fixed(panel.theory.meanWaitMs, 1)),
-            measured: panel.measured(panel.fixed(panel.theory.measuredMeanWaitMs, 1))
-        },
-        {
-            label: qsTr("Probability of waiting"),
-            tip: qsTr("The chance that an admitted request finds every worker busy and has to "
-                      + "queue; the samples do not record it, so it has no measured value."),
-            predicted: panel.predicted(panel.percent(panel.theory.waitProbability)),
-            measured: qsTr("—")
-        },
-        {
-            label: qsTr("Blocking probability"),
-            tip: qsTr("The chance that a request finds the queue full and is rejected."),
-            predicted: panel.predicted(panel.percent(panel.theory.blockingProbability)),
-            measured: panel.measured(panel.percent(panel.theory.measuredBlockingProbability))
-        },
-        {
-            label: qsTr("Throughput (/s)"),
-            tip: qsTr("Requests admitted to the pool per second: the arrival rate minus the "
-                      + "rejected ones."),
-            predicted: panel.predicted(panel.fixed(panel.theory.throughput, 1)),
-            measured: panel.measured(panel.fixed(panel.theory.measuredThroughput, 1))
+    // One quantity: its name (with an explanation as tooltip), predicted and measured values.
+    // Fixed rows rather than a Repeater, so a new measurement only updates the texts.
+    component TheoryRow: RowLayout {
+        id: row
+
+        property string label
+        property string tip
+        property string predicted
+        property string measured
+
+        spacing: Theme.smallSpacing
+        Layout.fillWidth: true
+
+        HoverHandler {
+            id: hover
         }
-    ]
+        ToolTip.visible: hover.hovered
+        ToolTip.delay: 300
+        ToolTip.text: row.tip
+
+        Label {
+            text: row.label
+            font.pixelSize: Theme.smallFontSize
+            elide: Text.ElideRight
+            Layout.fillWidth: true
+        }
+        Label {
+            text: row.predicted
+            font.pixelSize: Theme.smallFontSize
+            horizontalAlignment: Text.AlignRight
+            Layout.preferredWidth: Theme.sidePaneWidth / 5
+        }
+        Label {
+            text: row.measured
+            font.pixelSize: Theme.smallFontSize
+            horizontalAlignment: Text.AlignRight
+            Layout.preferredWidth: Theme.sidePaneWidth / 5
+        }
+    }
 
     color: Theme.panel
     border.color: Theme.border
@@ -120,42 +117,45 @@ Rectangle {
                 Layout.preferredWidth: Theme.sidePaneWidth / 5
             }
         }
-        Repeater {
-            model: panel.rows
-            delegate: RowLayout {
-                id: row
-
-                required property var modelData
-
-                spacing: Theme.smallSpacing
-                Layout.fillWidth: true
-
-                HoverHandler {
-                    id: hover
-                }
-                ToolTip.visible: hover.hovered
-                ToolTip.delay: 300
-                ToolTip.text: row.modelData.tip
-
-                Label {
-                    text: row.modelData.label
-                    font.pixelSize: Theme.smallFontSize
-                    elide: Text.ElideRight
-                    Layout.fillWidth: true
-                }
-                Label {
-                    text: row.modelData.predicted
-                    font.pixelSize: Theme.smallFontSize
-                    horizontalAlignment: Text.AlignRight
-                    Layout.preferredWidth: Theme.sidePaneWidth / 5
-                }
-                Label {
-                    text: row.modelData.measured
-                    font.pixelSize: Theme.smallFontSize
-                    horizontalAlignment: Text.AlignRight
-                    Layout.preferredWidth: Theme.sidePaneWidth / 5
-                }
-            }
+        TheoryRow {
+            label: qsTr("Utilisation")
+            tip: qsTr("The average share of workers busy serving a request.")
+            predicted: panel.predicted(panel.percent(panel.theory.utilisation))
+            measured: panel.measured(panel.percent(panel.theory.measuredUtilisation))
+        }
+        TheoryRow {
+            label: qsTr("Mean queue length")
+            tip: qsTr("The time-average number of requests waiting for a worker (Lq); the "
+                      + "queue chart can draw it as a line.")
+            predicted: panel.predicted(panel.fixed(panel.theory.meanQueueLength, 2))
+            measured: panel.measured(panel.fixed(panel.theory.measuredMeanQueueLength, 2))
+        }
+        TheoryRow {
+            label: qsTr("Mean wait (ms)")
+            tip: qsTr("How long an admitted request waits in the queue on average (Wq); the "
+                      + "measured value is Lq divided by the admitted rate (Little's law).")
+            predicted: panel.predicted(panel.fixed(panel.theory.meanWaitMs, 1))
+            measured: panel.measured(panel.fixed(panel.theory.measuredMeanWaitMs, 1))
+        }
+        TheoryRow {
+            label: qsTr("Probability of waiting")
+            tip: qsTr("The chance that an admitted request finds every worker busy and has to "
+                      + "queue; the samples do not record it, so it has no measured value.")
+            predicted: panel.predicted(panel.percent(panel.theory.waitProbability))
+            measured: qsTr("—")
+        }
+        TheoryRow {
+            label: qsTr("Blocking probability")
+            tip: qsTr("The chance that a request finds the queue full and is rejected.")
+            predicted: panel.predicted(panel.percent(panel.theory.blockingProbability))
+            measured: panel.measured(panel.percent(panel.theory.measuredBlockingProbability))
+        }
+        TheoryRow {
+            label: qsTr("Throughput (/s)")
+            tip: qsTr("Requests admitted to the pool per second: the arrival rate minus the "
+                      + "rejected ones.")
+            predicted: panel.predicted(panel.fixed(panel.theory.throughput, 1))
+            measured: panel.measured(panel.fixed(panel.theory.measuredThroughput, 1))
         }
     }
 }

@@ -11,7 +11,7 @@ namespace goflow::app::queueing {
 
 namespace {
 
-// The largest waiting room mmck() accepts; the sum over the queue is linear in it.
+// The largest waiting room mmck() accepts, as its running time grows linearly with it.
 constexpr std::int64_t kMaxQueueCapacity = 1'000'000'000;
 
 void check_rates(double lambda, double mu) {

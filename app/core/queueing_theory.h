@@ -20,7 +20,7 @@ struct Prediction {
     double arrival_rate = 0;  // lambda, offered arrivals per second
     double service_rate = 0;  // mu, completions per second of one busy server
     int servers = 1;          // c
-    // Waiting room beyond the busy servers; -1 for an unbounded queue.
+    // Waiting room beyond the busy servers, or -1 for an unbounded queue.
     std::int64_t queue_capacity = -1;
     double offered_load = 0;          // a = lambda / mu, in erlangs
     double utilisation = 0;           // mean fraction of servers busy

@@ -100,7 +100,7 @@ class EventLogModel : public QAbstractListModel {
     QVariant data(const QModelIndex& index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    // Emits jumpRequested() with the time of the event in `row`; does nothing for a bad row.
+    // Emits jumpRequested() with the time of the event in `row`. A row out of range is ignored.
     Q_INVOKABLE void activate(int row);
 
   signals:
@@ -124,7 +124,8 @@ class EventLogModel : public QAbstractListModel {
         double stretchFirstSample = -1;  // time of that stretch's first sample
     };
 
-    // Reads the controller's scenario; `skipHeldSamples` ignores the samples it holds now.
+    // Reads the controller's scenario. With `skipHeldSamples` the samples it has now are not
+    // scanned, because they belong to the previous scenario's run.
     void followController(bool skipHeldSamples);
     void restartRun();
     void applyChangesUntil(goflow::Duration time);
@@ -132,7 +133,7 @@ class EventLogModel : public QAbstractListModel {
     void scanBuckets(const goflow::sim::Sample& sample, double t);
     void scanQueues(const goflow::sim::Sample& sample, double t);
     void scanFirsts(const goflow::sim::Sample& sample, double t);
-    // Feeds one sample to `episode`; returns the time of the start or end it completes.
+    // Feeds one sample to `episode` and returns the time of the start or end it completes.
     static std::optional<double> advance(Episode& episode, bool breached, double t, double start);
     void scanRetryStorm(const goflow::sim::Sample& sample, double t, double start);
     void scanLatency(const goflow::sim::Sample& sample, double t, double start);

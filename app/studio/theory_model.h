@@ -44,7 +44,7 @@
 
 // Returns the scenario that `controller` has open, read again from its file, or nothing when
 // none is open or the file no longer loads.
-// NOTE: rereads the file because StudioController does not expose its Scenario; an edit to the
+// NOTE: rereads the file because StudioController does not expose its Scenario. An edit to the
 // file after loading would show here but not in the run.
 std::optional<goflow::sim::Scenario> scenarioOf(const StudioController& controller);
 
@@ -93,7 +93,7 @@ class TheoryModel : public QObject {
     struct Assessment {
         std::optional<goflow::app::queueing::Prediction> prediction;
         QString modelName;  // "M/M/1", "M/M/8" or "M/M/4/10"
-        QString reason;     // why there is no prediction; empty when there is one
+        QString reason;     // why there is no prediction, empty when there is one
     };
 
     static constexpr double kNegligibleBlocking = 1e-9;
@@ -106,9 +106,9 @@ class TheoryModel : public QObject {
     StudioController* controller() const { return m_controller; }
     void setController(StudioController* controller);
 
-    // Replaces the scenario (nothing open for nullopt) and forgets the measurement.
+    // Replaces the scenario (nothing open for nullopt) and clears the measurement.
     void setScenario(std::optional<goflow::sim::Scenario> scenario);
-    // Adds the samples after those already measured; a shorter vector starts a new run.
+    // Adds the samples after those already measured. A shorter vector starts a new run.
     void scan(const std::vector<goflow::sim::Sample>& samples);
 
     bool available() const { return m_assessment.prediction.has_value(); }
@@ -117,7 +117,7 @@ class TheoryModel : public QObject {
     double arrivalRate() const { return predicted(&Prediction::arrival_rate); }
     double serviceRate() const { return predicted(&Prediction::service_rate); }
     int servers() const { return available() ? m_assessment.prediction->servers : 0; }
-    // The pool's waiting room; -1 when unbounded, and a double as QML has no 64-bit integers.
+    // The pool's waiting room, or -1 when unbounded. A double, as QML has no 64-bit integers.
     double queueCapacity() const;
     double utilisation() const { return predicted(&Prediction::utilisation); }
     double waitProbability() const { return predicted(&Prediction::wait_probability); }
@@ -136,10 +136,10 @@ class TheoryModel : public QObject {
 
     // The scenario's "what to look for" notes, or its description when it has none.
     QStringList lookFor() const { return m_lookFor; }
-    // True when lookFor() holds the scenario's own notes rather than its description.
+    // True when lookFor() contains the scenario's own notes rather than its description.
     bool lookForFromScenario() const { return m_lookForFromScenario; }
 
-    // Returns the points of a reference line from 0 to `endSeconds`; none when unavailable.
+    // Returns the points of a reference line from 0 to `endSeconds`, or none when unavailable.
     Q_INVOKABLE QList<QPointF> referenceLine(TheoryModel::Line line, double endSeconds) const;
     // Replaces the points of `series` (an XY series) with referenceLine(line, endSeconds).
     Q_INVOKABLE void updateSeries(QAbstractSeries* series, TheoryModel::Line line,
