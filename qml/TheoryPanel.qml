@@ -49,20 +49,20 @@ Rectangle {
         Label {
             text: row.label
             font.pixelSize: Theme.smallFontSize
-            elide: Text.ElideRight
+            wrapMode: Text.Wrap
             Layout.fillWidth: true
         }
         Label {
             text: row.predicted
             font.pixelSize: Theme.smallFontSize
             horizontalAlignment: Text.AlignRight
-            Layout.preferredWidth: Theme.sidePaneWidth / 5
+            Layout.preferredWidth: Theme.sidePaneWidth / 6
         }
         Label {
             text: row.measured
             font.pixelSize: Theme.smallFontSize
             horizontalAlignment: Text.AlignRight
-            Layout.preferredWidth: Theme.sidePaneWidth / 5
+            Layout.preferredWidth: Theme.sidePaneWidth / 6
         }
     }
 
@@ -107,14 +107,14 @@ Rectangle {
                 color: Theme.mutedText
                 font.pixelSize: Theme.smallFontSize
                 horizontalAlignment: Text.AlignRight
-                Layout.preferredWidth: Theme.sidePaneWidth / 5
+                Layout.preferredWidth: Theme.sidePaneWidth / 6
             }
             Label {
                 text: qsTr("Measured")
                 color: Theme.mutedText
                 font.pixelSize: Theme.smallFontSize
                 horizontalAlignment: Text.AlignRight
-                Layout.preferredWidth: Theme.sidePaneWidth / 5
+                Layout.preferredWidth: Theme.sidePaneWidth / 6
             }
         }
         TheoryRow {
