@@ -36,6 +36,7 @@
 #include <QtCharts/QAbstractSeries>
 #include <QtCharts/QXYSeries>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -285,11 +286,17 @@ void BM_HourReplayRss(benchmark::State& state) {
         StudioController controller;
         ChartFeeder feeder;
         feeder.setController(&controller);
-        std::vector<std::pair<double, double>> readings;  // (virtual seconds, MiB)
+        struct Reading {
+            double seconds;  // virtual time
+            double mib;      // resident set size
+            int samples;     // samples the controller keeps
+        };
+        std::vector<Reading> readings;
         double nextReading = 0;
         QObject::connect(&controller, &StudioController::progressChanged, &controller, [&] {
             if (controller.elapsedSeconds() >= nextReading) {
-                readings.emplace_back(controller.elapsedSeconds(), residentMiB());
+                readings.push_back(
+                    {controller.elapsedSeconds(), residentMiB(), controller.sampleCount()});
                 nextReading += kRecordEverySeconds;
             }
         });
@@ -303,23 +310,30 @@ void BM_HourReplayRss(benchmark::State& state) {
         waitUntilFinished(controller);
         chart.refresh(feeder);
         chart.window().grabWindow();
-        readings.emplace_back(controller.elapsedSeconds(), residentMiB());
+        readings.push_back({controller.elapsedSeconds(), residentMiB(), controller.sampleCount()});
 
-        std::fprintf(stderr, "virtual s   RSS MiB   (%d samples at the end)\n",
-                     controller.sampleCount());
-        for (const auto& [seconds, mib] : readings) {
-            std::fprintf(stderr, "%9.0f   %7.1f\n", seconds, mib);
+        std::fprintf(stderr, "virtual s   RSS MiB   samples kept\n");
+        for (const Reading& reading : readings) {
+            std::fprintf(stderr, "%9.0f   %7.1f   %12d\n", reading.seconds, reading.mib,
+                         reading.samples);
         }
-        // The first readings include the allocator's and Qt's warm-up; compare from 10 minutes.
-        double at10 = readings.front().second;
-        for (const auto& [seconds, mib] : readings) {
-            if (seconds <= 600) {
-                at10 = mib;
+        // The first readings include the allocator's and Qt's warm-up, so compare from the last
+        // reading at or before 10 minutes to the last one during the run (before the final
+        // refresh and frame).
+        const Reading* at10 = &readings.front();
+        for (const Reading& reading : readings) {
+            if (reading.seconds <= 600) {
+                at10 = &reading;
             }
         }
-        state.counters["rss_10min_MiB"] = at10;
-        state.counters["rss_end_MiB"] = readings.back().second;
-        state.counters["growth_10_to_60min_MiB"] = readings.back().second - at10;
+        const Reading& runEnd = readings[readings.size() - 2];
+        const double growthMiB = runEnd.mib - at10->mib;
+        state.counters["rss_10min_MiB"] = at10->mib;
+        state.counters["rss_60min_MiB"] = runEnd.mib;
+        state.counters["rss_after_frame_MiB"] = readings.back().mib;
+        state.counters["growth_10_to_60min_MiB"] = growthMiB;
+        state.counters["growth_per_sample_B"] =
+            growthMiB * 1024 * 1024 / std::max(1, runEnd.samples - at10->samples);
         state.counters["samples"] = controller.sampleCount();
         state.counters["points"] = static_cast<double>(chart.pointCount());
     }

@@ -17,7 +17,7 @@ const QString kLastTabKey = QStringLiteral("view/lastTab");
 const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kMaximizedKey = QStringLiteral("window/maximized");
 
-// Moves `rect` by the least amount that puts it wholly inside `area`; `rect` must fit in `area`.
+// Moves `rect` by the least amount that puts it wholly inside `area`, which must be large enough.
 QRect moveInside(QRect rect, const QRect& area) {
     if (rect.right() > area.right()) {
         rect.moveRight(area.right());

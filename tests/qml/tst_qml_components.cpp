@@ -27,7 +27,7 @@ QtMessageHandler g_beforeLogging = nullptr;
 QtMessageHandler g_qtTestHandler = nullptr;
 
 void record(QtMsgType type, const QString& message) {
-    // The offscreen platform warns about XDG_RUNTIME_DIR, which says nothing about the QML.
+    // The offscreen platform warns about XDG_RUNTIME_DIR, which is unrelated to the QML.
     if (type != QtDebugMsg && type != QtInfoMsg &&
         !message.startsWith(QLatin1String("QStandardPaths:"))) {
         const QMutexLocker lock(&g_mutex);
