@@ -127,6 +127,7 @@ int main(int argc, char* argv[]) {
         QQuickStyle::setStyle(QStringLiteral("Fusion"));
     }
     StudioSettings settings;
+    QQmlEngine::setObjectOwnership(&settings, QQmlEngine::CppOwnership);
     const Options options = parseOptions(app, settings);
 
     QQmlApplicationEngine engine;

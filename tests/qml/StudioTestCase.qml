@@ -41,6 +41,8 @@ TestCase {
         return object;
     }
 
+    // NOTE: recording starts in the first init(), so a warning printed by the first test file's
+    // initTestCase() only shows as QWARN in the log and fails nothing.
     function init() {
         WarningLog.attach();
         Theme.choice = StudioSettings.Light;
