@@ -1,6 +1,7 @@
 // The Studio's chart refresh on the GUI thread, and the memory of an hour-long replay.
 //
-// BM_ChartRefresh* refresh 6 LineSeries of 10,000 points each in an offscreen ChartView through
+// BM_ChartRefresh*/N refresh 6 LineSeries of N points each (10,000, the Studio's maximum, and
+// 2,000, under two per horizontal pixel of the 1200 px chart) in an offscreen ChartView through
 // ChartFeeder::update(), which builds the points in C++ and hands them over with
 // QXYSeries::replace(), as the Studio does. Each refresh alternates between two finished runs
 // with different seeds, so every replace() brings new points. The variants add, on top of the
@@ -39,7 +40,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -187,12 +190,15 @@ class ChartWindow {
     std::vector<QXYSeries*> m_series;
 };
 
-// Two finished runs of 1,100 s sampled every 100 ms: 11,000 samples each, so every series contains
-// ChartFeeder::kWindow (10,000) points.
+// Two finished runs with different seeds, sampled every 100 ms for long enough that each series
+// gets `pointsPerSeries` points. 10,000 points take 1,100 s (11,000 samples, of which
+// ChartFeeder keeps the newest kWindow).
 struct FinishedRuns {
-    FinishedRuns() {
-        startRun(first, writeScenario(dir, QStringLiteral("first"), 1100, 1));
-        startRun(second, writeScenario(dir, QStringLiteral("second"), 1100, 2));
+    explicit FinishedRuns(int pointsPerSeries) {
+        const int seconds = pointsPerSeries >= ChartFeeder::kWindow ? pointsPerSeries / 10 + 100
+                                                                    : pointsPerSeries / 10;
+        startRun(first, writeScenario(dir, QStringLiteral("first"), seconds, 1));
+        startRun(second, writeScenario(dir, QStringLiteral("second"), seconds, 2));
         waitUntilFinished(first);
         waitUntilFinished(second);
     }
@@ -202,9 +208,13 @@ struct FinishedRuns {
     StudioController second;
 };
 
-FinishedRuns& finishedRuns() {
-    static FinishedRuns runs;
-    return runs;
+FinishedRuns& finishedRuns(int pointsPerSeries) {
+    static std::map<int, std::unique_ptr<FinishedRuns>> runs;
+    auto& entry = runs[pointsPerSeries];
+    if (entry == nullptr) {
+        entry = std::make_unique<FinishedRuns>(pointsPerSeries);
+    }
+    return *entry;
 }
 
 // Returns the name of the graphics API that renders `window`, for the benchmark's label.
@@ -228,7 +238,8 @@ std::string graphicsApiName(const QQuickWindow& window) {
 enum class Extra { None, ProcessEvents, GrabFrame };
 
 void runRefreshBenchmark(benchmark::State& state, Extra extra) {
-    FinishedRuns& runs = finishedRuns();
+    const auto pointsPerSeries = static_cast<int>(state.range(0));
+    FinishedRuns& runs = finishedRuns(pointsPerSeries);
     ChartWindow chart;
     ChartFeeder feeder;
     bool useFirst = true;
@@ -246,8 +257,12 @@ void runRefreshBenchmark(benchmark::State& state, Extra extra) {
             benchmark::DoNotOptimize(frame.constBits());
         }
     }
-    if (chart.pointCount() != kSeriesCount * ChartFeeder::kWindow) {
-        state.SkipWithError("the series do not hold 10,000 points each");
+    // A run of N seconds has N * 10 samples, give or take the ones at its start and end.
+    const qsizetype expected = qsizetype{kSeriesCount} * pointsPerSeries;
+    if (std::abs(chart.pointCount() - expected) > 2 * kSeriesCount) {
+        const std::string message = "the series have " + std::to_string(chart.pointCount()) +
+                                    " points in total, expected about " + std::to_string(expected);
+        state.SkipWithError(message.c_str());
     }
     state.counters["points"] = static_cast<double>(chart.pointCount());
     state.SetLabel(graphicsApiName(chart.window()));
@@ -262,9 +277,21 @@ void BM_ChartRefreshEvents(benchmark::State& state) {
 void BM_ChartRefreshFrame(benchmark::State& state) {
     runRefreshBenchmark(state, Extra::GrabFrame);
 }
-BENCHMARK(BM_ChartRefreshReplace)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_ChartRefreshEvents)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_ChartRefreshFrame)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ChartRefreshReplace)
+    ->Arg(ChartFeeder::kWindow)
+    ->Arg(2000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_ChartRefreshEvents)
+    ->Arg(ChartFeeder::kWindow)
+    ->Arg(2000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_ChartRefreshFrame)
+    ->Arg(ChartFeeder::kWindow)
+    ->Arg(2000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Returns the resident set size in MiB, from /proc/self/statm.
 double residentMiB() {
