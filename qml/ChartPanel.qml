@@ -47,7 +47,11 @@ ChartView {
     }
 
     antialiasing: true
+    backgroundColor: Theme.chartBackground
+    plotAreaColor: Theme.chartPlotArea
+    titleColor: Theme.chartTitle
     legend.alignment: Qt.AlignTop
+    legend.labelColor: Theme.legendText
     backgroundRoundness: Theme.radius
     margins.top: 4
     margins.bottom: 4
@@ -63,6 +67,11 @@ ChartView {
         tickType: ValueAxis.TicksDynamic
         tickAnchor: 0
         tickInterval: 5
+        color: Theme.chartAxisLine
+        labelsColor: Theme.chartAxisLabel
+        gridLineColor: Theme.chartGrid
+        minorGridLineColor: Theme.chartGrid
+        titleBrush: Theme.chartAxisLabel
     }
     ValueAxis {
         id: axisY
@@ -73,6 +82,11 @@ ChartView {
         tickType: ValueAxis.TicksDynamic
         tickAnchor: 0
         tickInterval: 1
+        color: Theme.chartAxisLine
+        labelsColor: Theme.chartAxisLabel
+        gridLineColor: Theme.chartGrid
+        minorGridLineColor: Theme.chartGrid
+        titleBrush: Theme.chartAxisLabel
     }
     LineSeries {
         id: dataSeries
