@@ -9,6 +9,7 @@ ApplicationWindow {
     property string scenarioDirectory
     property string initialScenario
     property bool autoRun: false
+    property bool liveMode: false
     property string initialSpeed: "realtime"
 
     function refreshCharts() {
@@ -32,6 +33,8 @@ ApplicationWindow {
             "max": StudioController.AsFastAsPossible
         };
         controller.speed = speeds[initialSpeed] ?? StudioController.RealTime;
+        if (liveMode)
+            controller.runMode = StudioController.Live;
         if (controller.load(initialScenario) && autoRun)
             controller.run();
     }

@@ -16,6 +16,7 @@ QtObject {
     readonly property color admitted: "#2e8b57"
     readonly property color rejected: "#c23b3b"
     readonly property color errorBackground: "#fdecea"
+    readonly property color marker: "#7a4fc4"
 
     readonly property int spacing: 12
     readonly property int smallSpacing: 6
@@ -24,4 +25,5 @@ QtObject {
     readonly property int fontSize: 13
     readonly property int smallFontSize: 11
     readonly property int counterFontSize: 20
+    readonly property int markerWidth: 2
 }

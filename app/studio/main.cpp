@@ -22,6 +22,7 @@ struct Options {
     QString scenario;
     QString scenarioDirectory;
     bool run = false;
+    bool live = false;
     QString speed;
     QString screenshot;
     double quitAfterSeconds = -1;
@@ -41,6 +42,9 @@ Options parseOptions(const QApplication& app) {
                                        QStringLiteral("List the scenarios in <dir>."),
                                        QStringLiteral("dir"));
     const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Start the run at once."));
+    const QCommandLineOption live(
+        QStringLiteral("live"),
+        QStringLiteral("Start in live mode: runs use the real primitives on real threads."));
     const QCommandLineOption speed(QStringLiteral("speed"),
                                    QStringLiteral("Replay speed: realtime, 10x or max."),
                                    QStringLiteral("speed"), QStringLiteral("realtime"));
@@ -50,7 +54,7 @@ Options parseOptions(const QApplication& app) {
     const QCommandLineOption quitAfter(QStringLiteral("quit-after"),
                                        QStringLiteral("Quit after <seconds> of wall time."),
                                        QStringLiteral("seconds"));
-    parser.addOptions({scenario, directory, run, speed, screenshot, quitAfter});
+    parser.addOptions({scenario, directory, run, live, speed, screenshot, quitAfter});
     parser.process(app);
 
     Options options;
@@ -63,6 +67,7 @@ Options parseOptions(const QApplication& app) {
         options.scenarioDirectory = QFileInfo(options.scenario).absolutePath();
     }
     options.run = parser.isSet(run);
+    options.live = parser.isSet(live);
     options.speed = parser.value(speed);
     if (options.speed != QLatin1String("realtime") && options.speed != QLatin1String("10x") &&
         options.speed != QLatin1String("max")) {
@@ -124,6 +129,7 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("scenarioDirectory"), options.scenarioDirectory},
         {QStringLiteral("initialScenario"), options.scenario},
         {QStringLiteral("autoRun"), options.run},
+        {QStringLiteral("liveMode"), options.live},
         {QStringLiteral("initialSpeed"), options.speed},
     });
     QObject::connect(
