@@ -79,6 +79,10 @@ Frame {
                 ToolTip.text: qsTr("Number of threads in the worker pool that serve requests.")
                 onValueModified: root.controller.setLiveWorkers(value)
             }
+            Label {
+                text: qsTr("threads")
+                color: Theme.mutedText
+            }
         }
 
         // The repeaters count entries and read each one by index, so a parameter change updates
@@ -110,6 +114,10 @@ Frame {
                     ToolTip.text: qsTr("Number of tasks this pipeline stage runs at once.")
                     onValueModified: root.controller.setStageConcurrency(stageRow.entry.index,
                                                                          value)
+                }
+                Label {
+                    text: qsTr("tasks")
+                    color: Theme.mutedText
                 }
             }
         }
@@ -173,6 +181,11 @@ Frame {
                     onValueModified: root.controller.setLimiterBurst(limiterRow.entry.classIndex,
                                                                      limiterRow.entry.limiterIndex,
                                                                      value)
+                }
+                Label {
+                    visible: limiterRow.entry.hasBurst
+                    text: qsTr("tokens")
+                    color: Theme.mutedText
                 }
             }
         }
