@@ -30,7 +30,8 @@ Runner::Speed toRunnerSpeed(StudioController::Speed speed) {
 
 // Returns the scenario seconds per wall second of a live run. A live run has no "as fast as
 // possible": its tasks really sleep, so that speed runs at 10, the fastest speed that keeps tasks
-// of a few milliseconds faithful (see goflow/sim/live_runner.hpp).
+// of a few milliseconds faithful (see goflow/sim/live_runner.hpp). A ScaledClock's speed is fixed,
+// so a speed change during a live run applies from the next run.
 double liveSpeedFactor(StudioController::Speed speed) {
     const double factor = Runner::speedFactor(toRunnerSpeed(speed));
     return factor > 0 ? factor : 10.0;
