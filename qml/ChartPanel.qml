@@ -15,6 +15,8 @@ ChartView {
     property string valueTitle
     property color dataColor: Theme.tokens
     property string emptyText
+    // Live parameter changes drawn as vertical lines (see ChartMarkers).
+    property var markers: []
     readonly property alias dataSeries: dataSeries
     readonly property alias referenceSeries: referenceSeries
 
@@ -104,6 +106,11 @@ ChartView {
         color: Theme.reference
         width: 1.5
         style: Qt.DashLine
+    }
+    ChartMarkers {
+        chart: chart
+        axis: axisX
+        markers: chart.markers
     }
     Text {
         anchors.centerIn: parent

@@ -9,6 +9,7 @@ ApplicationWindow {
     property string scenarioDirectory
     property string initialScenario
     property bool autoRun: false
+    property bool liveMode: false
     property string initialSpeed: "realtime"
     // Preferences to restore and keep up to date; without it nothing is remembered.
     property StudioSettings settings: null
@@ -68,6 +69,8 @@ ApplicationWindow {
             Theme.choice = root.settings.theme;
             pageBar.currentIndex = Math.min(root.settings.lastTab, pageBar.count - 1);
         }
+        if (liveMode)
+            controller.runMode = StudioController.Live;
         if (controller.load(initialScenario) && autoRun)
             controller.run();
     }

@@ -62,6 +62,12 @@ ColumnLayout {
         }
     }
 
+    LiveControls {
+        objectName: "liveControls"
+        controller: root.controller
+        Layout.fillWidth: true
+    }
+
     ChartPanel {
         id: tokenChart
         objectName: "tokenChart"
@@ -73,6 +79,7 @@ ColumnLayout {
         referenceName: root.controller.limiterReferenceName
         valueTitle: root.controller.limiterValueName
         dataColor: Theme.tokens
+        markers: root.controller.markers
         emptyText: root.controller.hasLimiter ? "" : qsTr("This scenario has no limiter.")
         Layout.fillWidth: true
         Layout.fillHeight: true
@@ -88,6 +95,7 @@ ColumnLayout {
         referenceName: qsTr("capacity")
         valueTitle: qsTr("requests")
         dataColor: Theme.queue
+        markers: root.controller.markers
         Layout.fillWidth: true
         Layout.fillHeight: true
     }

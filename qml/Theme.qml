@@ -61,6 +61,7 @@ QtObject {
     readonly property color shadeMid: dark ? "#2c3138" : "#b8bec6"
     readonly property color shadeDark: dark ? "#15181c" : "#9aa1ab"
     readonly property color shadeShadow: dark ? "#0c0e10" : "#6b727c"
+    readonly property color marker: dark ? "#b393f0" : "#7a4fc4"
 
     readonly property int spacing: 12
     readonly property int smallSpacing: 6
@@ -69,4 +70,5 @@ QtObject {
     readonly property int fontSize: 13
     readonly property int smallFontSize: 11
     readonly property int counterFontSize: 20
+    readonly property int markerWidth: 2
 }

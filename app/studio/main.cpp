@@ -23,6 +23,7 @@ struct Options {
     QString scenario;
     QString scenarioDirectory;
     bool run = false;
+    bool live = false;
     QString speed;
     QString screenshot;
     double quitAfterSeconds = -1;
@@ -46,6 +47,9 @@ Options parseOptions(const QApplication& app, const StudioSettings& settings) {
                                        QStringLiteral("List the scenarios in <dir>."),
                                        QStringLiteral("dir"));
     const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Start the run at once."));
+    const QCommandLineOption live(
+        QStringLiteral("live"),
+        QStringLiteral("Start in live mode: runs use the real primitives on real threads."));
     const QCommandLineOption speed(
         QStringLiteral("speed"),
         QStringLiteral("Replay speed: realtime, 10x or max (default: the speed used last)."),
@@ -56,7 +60,7 @@ Options parseOptions(const QApplication& app, const StudioSettings& settings) {
     const QCommandLineOption quitAfter(QStringLiteral("quit-after"),
                                        QStringLiteral("Quit after <seconds> of wall time."),
                                        QStringLiteral("seconds"));
-    parser.addOptions({scenario, directory, run, speed, screenshot, quitAfter});
+    parser.addOptions({scenario, directory, run, live, speed, screenshot, quitAfter});
     parser.process(app);
 
     Options options;
@@ -73,6 +77,7 @@ Options parseOptions(const QApplication& app, const StudioSettings& settings) {
         options.scenarioDirectory = QFileInfo(options.scenario).absolutePath();
     }
     options.run = parser.isSet(run);
+    options.live = parser.isSet(live);
     options.speed = parser.isSet(speed) ? parser.value(speed)
                                         : StudioSettings::speedKey(settings.replaySpeed());
     if (!StudioSettings::speedFromKey(options.speed)) {
@@ -136,6 +141,7 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("scenarioDirectory"), options.scenarioDirectory},
         {QStringLiteral("initialScenario"), options.scenario},
         {QStringLiteral("autoRun"), options.run},
+        {QStringLiteral("liveMode"), options.live},
         {QStringLiteral("initialSpeed"), options.speed},
         {QStringLiteral("settings"), QVariant::fromValue(&settings)},
     });

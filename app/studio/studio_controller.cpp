@@ -3,7 +3,10 @@
 #include <QLoggingCategory>
 #include <QUrl>
 
+#include <algorithm>
 #include <chrono>
+#include <utility>
+#include <vector>
 
 #include "scenario_catalog.h"
 
@@ -23,6 +26,15 @@ Runner::Speed toRunnerSpeed(StudioController::Speed speed) {
             return Runner::Speed::AsFastAsPossible;
     }
     return Runner::Speed::RealTime;
+}
+
+// Returns the scenario seconds per wall second of a live run. A live run has no "as fast as
+// possible": its tasks really sleep, so that speed runs at 10, the fastest speed that keeps tasks
+// of a few milliseconds faithful (see goflow/sim/live_runner.hpp). A ScaledClock's speed is fixed,
+// so a speed change during a live run applies from the next run.
+double liveSpeedFactor(StudioController::Speed speed) {
+    const double factor = Runner::speedFactor(toRunnerSpeed(speed));
+    return factor > 0 ? factor : 10.0;
 }
 
 QString describeServiceTime(const goflow::sim::Distribution& st) {
@@ -69,6 +81,7 @@ QString describeLimiter(const goflow::sim::LimiterConfig& limiter) {
 StudioController::StudioController(QObject* parent) : QObject(parent) {
     connect(&m_runner, &Runner::samplesAppended, this, &StudioController::progressChanged);
     connect(&m_runner, &Runner::stateChanged, this, &StudioController::stateChanged);
+    connectLiveSession();
 }
 
 bool StudioController::load(const QString& pathOrUrl) {
@@ -81,18 +94,26 @@ bool StudioController::load(const QString& pathOrUrl) {
         return false;
     }
     m_runner.stop();
+    m_live.stop();
     m_scenario = std::move(*scenario);
     m_path = path;
     chooseChartedLimiter();
     clearError();
     emit scenarioChanged();
     emit progressChanged();
+    emit liveParametersChanged();
     return true;
 }
 
 void StudioController::run() {
     if (!m_scenario) {
         setError(tr("Open a scenario before running it."));
+        return;
+    }
+    if (isLive()) {
+        if (!m_live.start(*m_scenario, liveSpeedFactor(m_speed))) {
+            setError(m_live.errorString());
+        }
         return;
     }
     if (m_runner.state() == Runner::State::Paused) {
@@ -103,14 +124,28 @@ void StudioController::run() {
 }
 
 void StudioController::pause() {
+    if (isLive()) {
+        if (m_live.state() == goflow::app::LiveSession::State::Running) {
+            setError(
+                tr("A live run cannot pause because its primitives run on real threads. "
+                   "Stop it instead."));
+        }
+        return;
+    }
     m_runner.pause();
 }
 
 void StudioController::resume() {
-    m_runner.resume();
+    if (!isLive()) {
+        m_runner.resume();
+    }
 }
 
 void StudioController::stop() {
+    if (isLive()) {
+        m_live.stop();
+        return;
+    }
     m_runner.stop();
 }
 
@@ -265,16 +300,30 @@ QList<QPointF> StudioController::limiterReferenceSteps(double endSeconds) const 
                                  .arg(QLatin1String(field));
     const QString shortName =
         QStringLiteral("limiters[%1].%2").arg(m_limiterInClass).arg(QLatin1String(field));
+    // (time in seconds, new value) of the scripted changes and, in live mode, the live ones.
+    const auto charted = [&](const QString& name) {
+        return name == longName || (m_limiterClass == 0 && name == shortName);
+    };
+    std::vector<std::pair<double, double>> changes;
+    for (const auto& change : m_scenario->changes) {
+        if (charted(QString::fromStdString(change.parameter))) {
+            changes.emplace_back(std::chrono::duration<double>(change.at).count(), change.value);
+        }
+    }
+    if (isLive()) {
+        for (const auto& marker : m_live.markers()) {
+            if (charted(marker.parameter)) {
+                changes.emplace_back(marker.timeSeconds, marker.newValue);
+            }
+        }
+    }
+    std::stable_sort(changes.begin(), changes.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     double level = limiterReference();
     QList<QPointF> steps{QPointF(0, level)};
-    for (const auto& change : m_scenario->changes) {
-        const QString name = QString::fromStdString(change.parameter);
-        if (name != longName && !(m_limiterClass == 0 && name == shortName)) {
-            continue;
-        }
-        const double at = std::chrono::duration<double>(change.at).count();
+    for (const auto& [at, value] : changes) {
         steps.append(QPointF(at, level));
-        level = change.value + offset;
+        level = value + offset;
         steps.append(QPointF(at, level));
     }
     steps.append(QPointF(std::max(endSeconds, steps.back().x()), level));
@@ -310,6 +359,17 @@ double StudioController::durationSeconds() const {
 }
 
 StudioController::RunState StudioController::state() const {
+    if (isLive()) {
+        switch (m_live.state()) {
+            case goflow::app::LiveSession::State::Idle:
+                return RunState::Idle;
+            case goflow::app::LiveSession::State::Running:
+                return RunState::Running;
+            case goflow::app::LiveSession::State::Finished:
+                return RunState::Finished;
+        }
+        return RunState::Idle;
+    }
     switch (m_runner.state()) {
         case Runner::State::Idle:
             return RunState::Idle;
@@ -333,9 +393,9 @@ void StudioController::setSpeed(Speed speed) {
 }
 
 qint64 StudioController::rejectedByLimiter() const {
-    return static_cast<qint64>(m_runner.summary().rejected_by_limiter);
+    return static_cast<qint64>(summary().rejected_by_limiter);
 }
 
 qint64 StudioController::rejectedByQueue() const {
-    return static_cast<qint64>(m_runner.summary().rejected_by_queue);
+    return static_cast<qint64>(summary().rejected_by_queue);
 }

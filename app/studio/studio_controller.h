@@ -1,7 +1,9 @@
 // StudioController: the Studio's view of one scenario and its run, exposed to QML.
 //
-// It loads a scenario file, owns the SimulationRunner that replays it, and publishes the
-// scenario's parameters and the run's live totals as properties. ChartFeeder reads samples().
+// It loads a scenario file, owns the SimulationRunner that replays it and the LiveSession that
+// runs it on the real primitives, and publishes the scenario's parameters and the run's totals
+// as properties. runMode picks which of the two run(), stop() and the totals refer to.
+// ChartFeeder reads samples().
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -9,9 +11,11 @@
 #include <QObject>
 #include <QPointF>
 #include <QString>
+#include <QVariantList>
 
 #include <optional>
 
+#include "live_session.h"
 #include "simulation_runner.h"
 
 class StudioController : public QObject {
@@ -44,6 +48,12 @@ class StudioController : public QObject {
     Q_PROPERTY(double latencyP95 READ latencyP95 NOTIFY progressChanged)
     Q_PROPERTY(double latencyP99 READ latencyP99 NOTIFY progressChanged)
     Q_PROPERTY(int sampleCount READ sampleCount NOTIFY progressChanged)
+    Q_PROPERTY(RunMode runMode READ runMode WRITE setRunMode NOTIFY runModeChanged)
+    // The values a live run has now, or the scenario's values while no live run is going.
+    Q_PROPERTY(int liveWorkers READ liveWorkers NOTIFY liveParametersChanged)
+    Q_PROPERTY(QVariantList liveLimiters READ liveLimiters NOTIFY liveParametersChanged)
+    Q_PROPERTY(QVariantList liveStages READ liveStages NOTIFY liveParametersChanged)
+    Q_PROPERTY(QVariantList markers READ markers NOTIFY markersChanged)
 
   public:
     enum class RunState { Idle, Running, Paused, Finished };
@@ -51,6 +61,9 @@ class StudioController : public QObject {
     // The replay pace: virtual seconds per wall second of 1, 10, or no pacing at all.
     enum class Speed { RealTime, Times10, AsFastAsPossible };
     Q_ENUM(Speed)
+    // Replay: the simulator's virtual time, paced. Live: the real primitives on real threads.
+    enum class RunMode { Replay, Live };
+    Q_ENUM(RunMode)
 
     explicit StudioController(QObject* parent = nullptr);
 
@@ -87,18 +100,42 @@ class StudioController : public QObject {
     RunState state() const;
     Speed speed() const { return m_speed; }
     void setSpeed(Speed speed);
-    double elapsedSeconds() const { return m_runner.elapsedSeconds(); }
-    qint64 offered() const { return static_cast<qint64>(m_runner.summary().offered); }
-    qint64 admitted() const { return static_cast<qint64>(m_runner.summary().admitted); }
+    double elapsedSeconds() const;
+    qint64 offered() const { return static_cast<qint64>(summary().offered); }
+    qint64 admitted() const { return static_cast<qint64>(summary().admitted); }
     qint64 rejectedByLimiter() const;
     qint64 rejectedByQueue() const;
-    qint64 completed() const { return static_cast<qint64>(m_runner.summary().completed); }
-    double latencyP50() const { return m_runner.summary().latency_p50_ms; }
-    double latencyP95() const { return m_runner.summary().latency_p95_ms; }
-    double latencyP99() const { return m_runner.summary().latency_p99_ms; }
-    int sampleCount() const { return static_cast<int>(m_runner.samples().size()); }
+    qint64 completed() const { return static_cast<qint64>(summary().completed); }
+    double latencyP50() const { return summary().latency_p50_ms; }
+    double latencyP95() const { return summary().latency_p95_ms; }
+    double latencyP99() const { return summary().latency_p99_ms; }
+    int sampleCount() const { return static_cast<int>(samples().size()); }
 
-    const std::vector<goflow::sim::Sample>& samples() const { return m_runner.samples(); }
+    // The samples and totals of the run of the current mode.
+    const std::vector<goflow::sim::Sample>& samples() const;
+    const goflow::sim::Summary& summary() const;
+
+    RunMode runMode() const { return m_runMode; }
+    // Stops the run of the mode being left.
+    void setRunMode(RunMode mode);
+    int liveWorkers() const;
+    // One map per token or leaky bucket: classIndex, limiterIndex, title, hasBurst, rate, burst.
+    QVariantList liveLimiters() const;
+    // One map per pipeline stage: index, name, concurrency.
+    QVariantList liveStages() const;
+    // The live run's parameter changes, one map each: time (s), parameter, oldValue, newValue,
+    // label. Empty in replay mode.
+    QVariantList markers() const;
+    const goflow::app::LiveSession& liveSession() const { return m_live; }
+
+    // Live parameter setters. Each changes the running primitives at once and records a marker.
+    // Each returns false and sets errorMessage, changing nothing, when no live run is going, an
+    // index is out of range, or the value is out of range: rate must be > 0, burst, workers and
+    // concurrency whole numbers >= 1. Values are never clamped.
+    Q_INVOKABLE bool setLimiterRate(int classIndex, int limiterIndex, double rate);
+    Q_INVOKABLE bool setLimiterBurst(int classIndex, int limiterIndex, double burst);
+    Q_INVOKABLE bool setLiveWorkers(double workers);
+    Q_INVOKABLE bool setStageConcurrency(int stage, double concurrency);
 
   signals:
     void scenarioChanged();
@@ -106,13 +143,25 @@ class StudioController : public QObject {
     void stateChanged();
     void speedChanged();
     void progressChanged();
+    void runModeChanged();
+    void liveParametersChanged();
+    void markersChanged();
 
   private:
     void setError(const QString& message);
     void chooseChartedLimiter();
     const goflow::sim::LimiterConfig* chartedLimiter() const;
+    bool isLive() const { return m_runMode == RunMode::Live; }
+    void connectLiveSession();
+    // Returns the limiter or sets errorMessage and returns nullptr.
+    const goflow::sim::LimiterConfig* liveLimiter(int classIndex, int limiterIndex);
+    bool checkLiveRunning(const QString& parameterDescription);
+    bool applyLiveParameter(const QString& parameter, double value);
+    double liveValue(const QString& parameter, double scenarioValue) const;
 
     goflow::app::SimulationRunner m_runner;
+    goflow::app::LiveSession m_live;
+    RunMode m_runMode = RunMode::Replay;
     std::optional<goflow::sim::Scenario> m_scenario;
     QString m_path;
     QString m_error;
