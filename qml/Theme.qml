@@ -16,6 +16,13 @@ QtObject {
     readonly property color admitted: "#2e8b57"
     readonly property color rejected: "#c23b3b"
     readonly property color errorBackground: "#fdecea"
+    readonly property color busy: "#7b4fc9"
+    readonly property color dropped: "#8a5a00"
+    readonly property color retried: "#d9822b"
+    readonly property color percentile50: "#2e8b57"
+    readonly property color percentile95: "#d9822b"
+    readonly property color percentile99: "#c23b3b"
+    readonly property color cursor: "#1f2328"
 
     readonly property int spacing: 12
     readonly property int smallSpacing: 6
@@ -24,4 +31,6 @@ QtObject {
     readonly property int fontSize: 13
     readonly property int smallFontSize: 11
     readonly property int counterFontSize: 20
+    readonly property int chartHeight: 300
+    readonly property int toolTipDelay: 500
 }

@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "scenario_catalog.h"
+#include "simulation_runner.h"
 
 Q_IMPORT_QML_PLUGIN(Goflow_StudioPlugin)
 
@@ -41,9 +42,11 @@ Options parseOptions(const QApplication& app) {
                                        QStringLiteral("List the scenarios in <dir>."),
                                        QStringLiteral("dir"));
     const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Start the run at once."));
-    const QCommandLineOption speed(QStringLiteral("speed"),
-                                   QStringLiteral("Replay speed: realtime, 10x or max."),
-                                   QStringLiteral("speed"), QStringLiteral("realtime"));
+    const QCommandLineOption speed(
+        QStringLiteral("speed"),
+        QStringLiteral("Replay speed in virtual seconds per wall second: a factor from 0.1 to 100 "
+                       "such as 0.5 or 10 (10x also works), realtime (1) or max (no pacing)."),
+        QStringLiteral("speed"), QStringLiteral("realtime"));
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
         QStringLiteral("Save the window as PNG <path> before quitting."), QStringLiteral("path"));
@@ -64,9 +67,10 @@ Options parseOptions(const QApplication& app) {
     }
     options.run = parser.isSet(run);
     options.speed = parser.value(speed);
-    if (options.speed != QLatin1String("realtime") && options.speed != QLatin1String("10x") &&
-        options.speed != QLatin1String("max")) {
-        std::fprintf(stderr, "goflow-studio: --speed must be realtime, 10x or max, got \"%s\"\n",
+    if (!goflow::app::SimulationRunner::parseSpeedFactor(options.speed)) {
+        std::fprintf(stderr,
+                     "goflow-studio: --speed must be a factor from 0.1 to 100 (such as 0.5 or "
+                     "10), realtime or max, got \"%s\"\n",
                      qPrintable(options.speed));
         std::exit(2);
     }

@@ -1,13 +1,17 @@
 // Starts the Studio's main window offscreen on each shipped scenario, runs it, and checks that
-// both charts received points, that a screenshot can be taken, and that QML printed nothing.
+// every chart received points for every station it can show, that the cursor readout shows
+// values, that a screenshot can be taken, and that QML printed nothing.
 
 #include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
 #include <QDir>
+#include <QJSValue>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
 #include <QtCharts/QXYSeries>
 #include <QtTest>
+
+#include <chrono>
 
 #include "scenario_catalog.h"
 #include "studio_controller.h"
@@ -26,6 +30,45 @@ void recordMessage(QtMsgType type, const QMessageLogContext& context, const QStr
         g_messages.append(message);
     }
     g_previousHandler(type, context, message);
+}
+
+const char* const kCharts[] = {"tokenChart", "queueChart",          "busyChart",
+                               "ratesChart", "stationLatencyChart", "latencyChart"};
+
+// Returns the series a ChartPanel created, in the order of its seriesSpecs.
+QList<QXYSeries*> seriesOf(QObject* chart) {
+    QList<QXYSeries*> list;
+    const QJSValue objects = chart->property("seriesObjects").value<QJSValue>();
+    const int length = objects.property(QStringLiteral("length")).toInt();
+    for (int i = 0; i < length; ++i) {
+        list.append(
+            qobject_cast<QXYSeries*>(objects.property(static_cast<quint32>(i)).toQObject()));
+    }
+    return list;
+}
+
+// Checks that every series of `chart` has points: a data series one per sample (the run is
+// shorter than the window), a reference line at least two.
+void checkChartHasPoints(QObject* chart, const QString& label, std::size_t sampleCount) {
+    const QList<QXYSeries*> series = seriesOf(chart);
+    const int specs =
+        chart->property("seriesSpecs").value<QJSValue>().property(QStringLiteral("length")).toInt();
+    QVERIFY2(specs >= 2, qPrintable(label));
+    QCOMPARE(series.size(), specs);
+    for (int i = 0; i < series.size(); ++i) {
+        QXYSeries* xy = series[i];
+        QVERIFY2(xy != nullptr, qPrintable(label));
+        const QString what = QStringLiteral("%1 series %2 (%3)").arg(label).arg(i).arg(xy->name());
+        QVERIFY2(xy->count() >= 2,
+                 qPrintable(QStringLiteral("%1 has %2 points").arg(what).arg(xy->count())));
+        if (xy->pen().style() != Qt::DashLine) {
+            QVERIFY2(static_cast<std::size_t>(xy->count()) == sampleCount,
+                     qPrintable(QStringLiteral("%1 has %2 points for %3 samples")
+                                    .arg(what)
+                                    .arg(xy->count())
+                                    .arg(sampleCount)));
+        }
+    }
 }
 
 }  // namespace
@@ -68,32 +111,67 @@ class TestStudioSmoke : public QObject {
         QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 30000);
         QVERIFY(QTest::qWaitForWindowExposed(window));
 
-        for (const char* chartName : {"tokenChart", "queueChart"}) {
+        const std::size_t sampleCount = controller->samples().size();
+        const int stations = static_cast<int>(controller->stationNames().size());
+        QVERIFY(stations >= 1);
+        for (const char* chartName : kCharts) {
             QObject* chart = window->findChild<QObject*>(QString::fromLatin1(chartName));
             QVERIFY2(chart != nullptr, chartName);
             if (QLatin1String(chartName) == QLatin1String("tokenChart") &&
                 !controller->hasLimiter()) {
                 continue;  // the chart shows its "no limiter" text instead
             }
-            for (const char* seriesName : {"dataSeries", "referenceSeries"}) {
-                auto* series =
-                    qobject_cast<QXYSeries*>(chart->property(seriesName).value<QObject*>());
-                QVERIFY2(series != nullptr, seriesName);
-                QVERIFY2(series->count() >= 2, qPrintable(QString("%1.%2 has %3 points")
-                                                              .arg(chartName, seriesName)
-                                                              .arg(series->count())));
+            if (!chart->property("stationSelectable").toBool()) {
+                checkChartHasPoints(chart, QString::fromLatin1(chartName), sampleCount);
+                continue;
             }
+            auto* stationBox = chart->findChild<QObject*>(QStringLiteral("stationBox"));
+            QVERIFY2(stationBox != nullptr, chartName);
+            QCOMPARE(stationBox->property("count").toInt(), stations);
+            for (int station = 0; station < stations; ++station) {
+                QVERIFY(stationBox->setProperty("currentIndex", station));
+                QCOMPARE(chart->property("station").toInt(), station);
+                checkChartHasPoints(chart,
+                                    QStringLiteral("%1 station %2").arg(chartName).arg(station),
+                                    sampleCount);
+            }
+            QVERIFY(stationBox->setProperty("currentIndex", 0));
         }
-        QObject* queueChart = window->findChild<QObject*>(QStringLiteral("queueChart"));
-        auto* queue =
-            qobject_cast<QXYSeries*>(queueChart->property("dataSeries").value<QObject*>());
-        QCOMPARE(static_cast<std::size_t>(queue->count()), controller->samples().size());
 
+        // A cursor in the middle of the run moves the readouts to that sample.
+        const auto middle = controller->samples()[sampleCount / 2];
+        controller->setCursorSeconds(std::chrono::duration<double>(middle.time).count());
+        QCOMPARE(controller->cursorIndex(), static_cast<int>(sampleCount / 2));
+        QObject* queueChart = window->findChild<QObject*>(QStringLiteral("queueChart"));
+        const QJSValue readout = queueChart->property("readoutValues").value<QJSValue>();
+        QCOMPARE(readout.property(0).toString(),
+                 QLocale().toString(static_cast<double>(middle.queue_depth), 'f', 0));
+        QCOMPARE(readout.property(1).toString(),
+                 QLocale().toString(static_cast<double>(controller->queueCapacity()), 'f', 0));
+        controller->followRun();
+
+        // ChartView redraws from a queued scene update, so the grab waits for pending events.
+        QTest::qWait(100);
         const QImage image = window->grabWindow();
         QVERIFY(!image.isNull());
         const QString shot = QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
                                  .filePath(QFileInfo(path).completeBaseName() + ".png");
         QVERIFY(image.save(shot));
+
+        // The lower charts, scrolled into view.
+        auto* scroll = window->findChild<QObject*>(QStringLiteral("chartScroll"));
+        QVERIFY(scroll != nullptr);
+        auto* flickable = scroll->property("contentItem").value<QObject*>();
+        QVERIFY(flickable != nullptr);
+        const double bottom = flickable->property("contentHeight").toDouble() -
+                              flickable->property("height").toDouble();
+        QVERIFY2(bottom > 0, "the charts are expected to need scrolling at 1280x820");
+        QVERIFY(flickable->setProperty("contentY", bottom));
+        QTest::qWait(100);
+        const QImage lower = window->grabWindow();
+        QVERIFY(!lower.isNull());
+        QVERIFY(lower.save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
+                               .filePath(QFileInfo(path).completeBaseName() + "-lower.png")));
 
         QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
     }
