@@ -30,14 +30,10 @@ Rectangle {
     function refresh() {
         if (seriesObjects.length !== seriesSpecs.length)
             return;
-        if (axes.follow) {
-            let top = 0;
-            for (const spec of seriesSpecs)
-                top = Math.max(top, feeder.upperBound(spec.metric, station));
-            axes.fit(feeder.timeStart(), feeder.timeSpan(), top);
-        }
+        let top = 0;
         for (let i = 0; i < seriesSpecs.length; ++i)
-            feeder.update(seriesObjects[i], seriesSpecs[i].metric, station);
+            top = Math.max(top, feeder.update(seriesObjects[i], seriesSpecs[i].metric, station));
+        axes.fit(feeder.timeStart(), feeder.timeSpan(), top);
         refreshReadout();
     }
 

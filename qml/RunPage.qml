@@ -142,11 +142,13 @@ ColumnLayout {
                 objectName: "busyChart"
                 feeder: root.feeder
                 controller: root.controller
-                title: qsTr("Busy workers")
+                title: qsTr("Busy and blocked workers")
                 valueTitle: qsTr("servers")
                 stationSelectable: true
                 seriesSpecs: [
                     { metric: ChartFeeder.BusyWorkers, name: qsTr("busy"), color: Theme.busy },
+                    { metric: ChartFeeder.BlockedWorkers, name: qsTr("blocked"),
+                      color: Theme.blocked },
                     { metric: ChartFeeder.WorkerCountLine, name: qsTr("workers"),
                       color: Theme.reference, dashed: true }
                 ]

@@ -17,6 +17,7 @@ QtObject {
     readonly property color rejected: "#c23b3b"
     readonly property color errorBackground: "#fdecea"
     readonly property color busy: "#7b4fc9"
+    readonly property color blocked: "#d9822b"
     readonly property color dropped: "#8a5a00"
     readonly property color retried: "#d9822b"
     readonly property color percentile50: "#2e8b57"

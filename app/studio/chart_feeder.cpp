@@ -122,6 +122,12 @@ bool ChartFeeder::sampleValue(Metric metric, int station, std::size_t index, dou
             }
             value = stationSample->busy;
             return true;
+        case Metric::BlockedWorkers:
+            if (stationSample == nullptr) {
+                return false;
+            }
+            value = stationSample->blocked;
+            return true;
         case Metric::AdmittedPerSecond:
             value = s.admitted * perSecond;
             return true;
@@ -190,21 +196,32 @@ QList<QPointF> ChartFeeder::points(Metric metric, int station) const {
     return out;
 }
 
-void ChartFeeder::update(QAbstractSeries* series, Metric metric, int station) const {
-    auto* xy = qobject_cast<QXYSeries*>(series);
-    if (xy == nullptr) {
-        qCWarning(lcCharts) << "ChartFeeder::update needs an XY series, got" << series;
-        return;
-    }
-    xy->replace(points(metric, station));
-}
+namespace {
 
-double ChartFeeder::upperBound(Metric metric, int station) const {
+double maxValue(const QList<QPointF>& points) {
     double top = 0.0;
-    for (const QPointF& p : points(metric, station)) {
+    for (const QPointF& p : points) {
         top = std::max(top, p.y());
     }
     return top;
+}
+
+}  // namespace
+
+double ChartFeeder::update(QAbstractSeries* series, Metric metric, int station) const {
+    auto* xy = qobject_cast<QXYSeries*>(series);
+    if (xy == nullptr) {
+        qCWarning(lcCharts) << "ChartFeeder::update needs an XY series, got" << series;
+        return 0.0;
+    }
+    QList<QPointF> list = points(metric, station);
+    const double top = maxValue(list);
+    xy->replace(std::move(list));
+    return top;
+}
+
+double ChartFeeder::upperBound(Metric metric, int station) const {
+    return maxValue(points(metric, station));
 }
 
 double ChartFeeder::valueAt(Metric metric, int station) const {

@@ -32,6 +32,7 @@ class ChartFeeder : public QObject {
         QueueDepth,
         QueueCapacityLine,
         BusyWorkers,
+        BlockedWorkers,  // holding a finished item that the next stage has no room for
         WorkerCountLine,
         AdmittedPerSecond,
         RejectedPerSecond,  // by a limiter or a full queue
@@ -54,8 +55,9 @@ class ChartFeeder : public QObject {
     void setController(StudioController* controller);
 
     // Replaces the points of `series` (an XY series) with the current values of `metric`.
-    Q_INVOKABLE void update(QAbstractSeries* series, ChartFeeder::Metric metric,
-                            int station = 0) const;
+    // Returns the largest value set, at least 0, so that a chart can fit its axis in one pass.
+    Q_INVOKABLE double update(QAbstractSeries* series, ChartFeeder::Metric metric,
+                              int station = 0) const;
 
     // Returns the largest value of `metric` in the window, at least 0.
     Q_INVOKABLE double upperBound(ChartFeeder::Metric metric, int station = 0) const;

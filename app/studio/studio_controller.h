@@ -61,7 +61,7 @@ class StudioController : public QObject {
   public:
     enum class RunState { Idle, Running, Paused, Finished };
     Q_ENUM(RunState)
-    // The speed value that means "no pacing"; any other speed is virtual seconds per wall second.
+    // The speed value that means "no pacing". Any other speed is virtual seconds per wall second.
     static constexpr double kAsFastAsPossible = goflow::app::SimulationRunner::kAsFastAsPossible;
 
     explicit StudioController(QObject* parent = nullptr);
@@ -75,7 +75,7 @@ class StudioController : public QObject {
     Q_INVOKABLE void simulate();
     Q_INVOKABLE void pause();
     Q_INVOKABLE void resume();
-    // Pauses a running replay, or resumes a paused one; starts one when idle or finished.
+    // Pauses a running replay or resumes a paused one. When idle or finished it starts a replay.
     Q_INVOKABLE void togglePause();
     // Moves one sample forward: the cursor when the user has placed it before the newest sample,
     // otherwise the paused run. From idle it starts a paused run and takes its first sample.
@@ -93,9 +93,11 @@ class StudioController : public QObject {
     // Makes the cursor follow the newest sample again.
     Q_INVOKABLE void followRun();
     // Returns the queue capacity or the number of servers of station `station` (0 is the pool,
-    // then each stage) as (time in seconds, value) steps that follow the scripted changes.
+    // then each stage) at the start of the run, or 0 when there is no such station.
     Q_INVOKABLE int stationCapacity(int station) const;
     Q_INVOKABLE int stationServers(int station) const;
+    // Returns the same values as (time in seconds, value) steps that follow the scripted
+    // changes, up to `endSeconds`. Empty when there is no such station.
     QList<QPointF> stationCapacitySteps(int station, double endSeconds) const;
     QList<QPointF> stationServerSteps(int station, double endSeconds) const;
 

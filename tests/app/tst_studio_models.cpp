@@ -40,6 +40,7 @@ std::vector<goflow::sim::Sample> handMadeSamples() {
             goflow::sim::StationSample station;
             station.queue_depth = 100 * k + i;
             station.busy = 10 * k + i;
+            station.blocked = 20 * k + i;
             station.latency_p50_ms = 1000 * k + i;
             station.latency_p95_ms = 1000 * k + 100 + i;
             station.latency_p99_ms = 1000 * k + 200 + i;
@@ -319,6 +320,9 @@ class TestStudioModels : public QObject {
             QVERIFY2(feeder.points(Metric::BusyWorkers, k) ==
                          expectedPoints([k](int i) { return 10.0 * k + i; }),
                      station);
+            QVERIFY2(feeder.points(Metric::BlockedWorkers, k) ==
+                         expectedPoints([k](int i) { return 20.0 * k + i; }),
+                     station);
             QVERIFY2(feeder.points(Metric::StationLatencyP50, k) ==
                          expectedPoints([k](int i) { return 1000.0 * k + i; }),
                      station);
@@ -362,6 +366,7 @@ class TestStudioModels : public QObject {
         controller.setCursorSeconds(0.2);
         QCOMPARE(feeder.valueAt(Metric::QueueDepth, 1), 101.0);
         QCOMPARE(feeder.valueAt(Metric::BusyWorkers, 3), 31.0);
+        QCOMPARE(feeder.valueAt(Metric::BlockedWorkers, 3), 61.0);
         QCOMPARE(feeder.valueAt(Metric::AdmittedPerSecond), 100.0);
         QCOMPARE(feeder.valueAt(Metric::StationLatencyP95, 2), 2101.0);
         QCOMPARE(feeder.valueAt(Metric::LatencyP99), 31.0);
@@ -405,6 +410,7 @@ class TestStudioModels : public QObject {
                  expectedPoints([](int i) { return 0.0 + i; }));
         QVERIFY(feeder.points(Metric::QueueDepth, 1).isEmpty());
         QVERIFY(feeder.points(Metric::StationLatencyP50, 0).isEmpty());
+        QVERIFY(feeder.points(Metric::BlockedWorkers, 0).isEmpty());
     }
 
     void feederKeepsBoundedWindow() {

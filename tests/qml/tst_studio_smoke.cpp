@@ -7,7 +7,9 @@
 #include <QDir>
 #include <QJSValue>
 #include <QQmlApplicationEngine>
+#include <QQuickItem>
 #include <QQuickWindow>
+#include <QWheelEvent>
 #include <QtCharts/QXYSeries>
 #include <QtTest>
 
@@ -172,6 +174,121 @@ class TestStudioSmoke : public QObject {
         QVERIFY(!lower.isNull());
         QVERIFY(lower.save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
                                .filePath(QFileInfo(path).completeBaseName() + "-lower.png")));
+
+        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+    }
+
+    void shortcutsDriveReplay() {
+        g_messages.clear();
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine.setInitialProperties({
+            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
+            {QStringLiteral("initialScenario"),
+             QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json")},
+            {QStringLiteral("autoRun"), false},
+            {QStringLiteral("initialSpeed"), QStringLiteral("0.5")},
+        });
+        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
+        QCOMPARE(engine.rootObjects().size(), 1);
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
+        QVERIFY(window != nullptr);
+        window->requestActivate();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
+        QVERIFY(controller != nullptr);
+        QCOMPARE(controller->speed(), 0.5);
+        QCOMPARE(controller->state(), StudioController::RunState::Idle);
+
+        // Right arrow and Ctrl+. step a paused run by one sample each.
+        QTest::keyClick(window, Qt::Key_Right);
+        QCOMPARE(controller->state(), StudioController::RunState::Paused);
+        QTRY_COMPARE_WITH_TIMEOUT(controller->sampleCount(), 1, 10000);
+        QTest::keyClick(window, Qt::Key_Right);
+        QTRY_COMPARE_WITH_TIMEOUT(controller->sampleCount(), 2, 10000);
+        QTest::keyClick(window, Qt::Key_Period, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(controller->sampleCount(), 3, 10000);
+
+        // Left arrow moves the cursor back one sample.
+        QTest::keyClick(window, Qt::Key_Left);
+        QCOMPARE(controller->cursorIndex(), 1);
+        QVERIFY(!controller->cursorFollowsRun());
+
+        // Ctrl++ (also Ctrl+=) and Ctrl+- walk the speed steps.
+        QTest::keyClick(window, Qt::Key_Plus, Qt::ControlModifier);
+        QCOMPARE(controller->speed(), 1.0);
+        QTest::keyClick(window, Qt::Key_Equal, Qt::ControlModifier);
+        QCOMPARE(controller->speed(), 2.0);
+        QTest::keyClick(window, Qt::Key_Minus, Qt::ControlModifier);
+        QCOMPARE(controller->speed(), 1.0);
+
+        // Space resumes and pauses, Esc stops, Ctrl+R runs again.
+        QTest::keyClick(window, Qt::Key_Space);
+        QCOMPARE(controller->state(), StudioController::RunState::Running);
+        QTest::keyClick(window, Qt::Key_Space);
+        QCOMPARE(controller->state(), StudioController::RunState::Paused);
+        QTest::keyClick(window, Qt::Key_Escape);
+        QCOMPARE(controller->state(), StudioController::RunState::Idle);
+        QTest::keyClick(window, Qt::Key_R, Qt::ControlModifier);
+        QCOMPARE(controller->state(), StudioController::RunState::Running);
+        QTest::keyClick(window, Qt::Key_Escape);
+        QCOMPARE(controller->state(), StudioController::RunState::Idle);
+
+        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+    }
+
+    void wheelZoomFixesAxes() {
+        g_messages.clear();
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine.setInitialProperties({
+            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
+            {QStringLiteral("initialScenario"),
+             QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json")},
+            {QStringLiteral("autoRun"), false},
+            {QStringLiteral("initialSpeed"), QStringLiteral("max")},
+        });
+        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
+        QCOMPARE(engine.rootObjects().size(), 1);
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
+        QVERIFY(window != nullptr);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
+        QVERIFY(controller != nullptr);
+        controller->simulate();
+        QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 30000);
+
+        auto* chart = window->findChild<QQuickItem*>(QStringLiteral("tokenChart"));
+        QVERIFY(chart != nullptr);
+        auto* axes = chart->property("axes").value<QObject*>();
+        QVERIFY(axes != nullptr);
+        QVERIFY(axes->property("follow").toBool());
+        const double followedMax = axes->property("xMax").toDouble();
+
+        // A plain wheel turn scrolls the page and leaves the axes alone.
+        const QPointF centre =
+            chart->mapToScene(QPointF(chart->width() / 2, chart->height() * 0.6));
+        QWheelEvent plain(centre, window->mapToGlobal(centre), QPoint(), QPoint(0, 120),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(window, &plain);
+        QVERIFY(axes->property("follow").toBool());
+
+        // Ctrl + wheel zooms in around the pointer and fixes the axes.
+        QWheelEvent zoom(centre, window->mapToGlobal(centre), QPoint(), QPoint(0, 120),
+                         Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(window, &zoom);
+        QVERIFY(!axes->property("follow").toBool());
+        const double zoomedSpan =
+            axes->property("xMax").toDouble() - axes->property("xMin").toDouble();
+        QVERIFY2(zoomedSpan < followedMax, qPrintable(QString::number(zoomedSpan)));
+
+        // A refresh keeps the fixed range; reset follows the data again.
+        QMetaObject::invokeMethod(chart, "refresh");
+        QCOMPARE(axes->property("xMax").toDouble() - axes->property("xMin").toDouble(), zoomedSpan);
+        QMetaObject::invokeMethod(axes, "reset");
+        QVERIFY(axes->property("follow").toBool());
+        QCOMPARE(axes->property("xMin").toDouble(), 0.0);
+        QCOMPARE(axes->property("xMax").toDouble(), followedMax);
 
         QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
     }
