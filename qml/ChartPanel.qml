@@ -49,15 +49,27 @@ Rectangle {
     }
 
     // Sets an axis range and its tick step without ever asking the chart for more than a few
-    // ticks: a range grown before its step would briefly need millions. While min and max
-    // change one at a time, the step is as wide as both ranges together.
+    // hundred ticks, since a range grown before its step could briefly need millions. The last
+    // change is a range change, because Qt Charts 6.4 lays the labels out again after a range
+    // change but keeps a stale layout after a change of the tick step alone.
     function applyAxis(axis, min, max, tick) {
         const union = Math.max(axis.max, max) - Math.min(axis.min, min);
-        if (union > axis.tickInterval)
-            axis.tickInterval = union;
+        const rangeChanges = axis.min !== min || axis.max !== max;
+        if (union / tick <= 200 && rangeChanges) {
+            axis.tickInterval = tick;
+            axis.min = min;
+            axis.max = max;
+            return;
+        }
+        if (!rangeChanges && axis.tickInterval === tick)
+            return;
+        // A jump far from the current range, or a new step alone: pass through a step as wide as
+        // both ranges, then nudge the range so that the final step is laid out.
+        axis.tickInterval = Math.max(union, tick);
         axis.min = min;
-        axis.max = max;
+        axis.max = max + (max - min) * 1e-6;
         axis.tickInterval = tick;
+        axis.max = max;
     }
 
     function applyRange() {
@@ -183,7 +195,9 @@ Rectangle {
                 ToolTip.text: qsTr("Chooses the worker pool or the pipeline stage this chart shows.")
             }
             Flow {
-                visible: panel.emptyText.length === 0
+                // Hidden by opacity, not visibility: a row that changes height while the chart
+                // lays itself out leaves Qt Charts 6.4 with a squashed plot area.
+                opacity: panel.emptyText.length === 0 ? 1 : 0
                 spacing: Theme.spacing
                 Layout.fillWidth: true
                 Layout.alignment: Qt.AlignVCenter

@@ -109,7 +109,8 @@ ColumnLayout {
                 feeder: root.feeder
                 controller: root.controller
                 title: root.controller.limiterTitle
-                valueTitle: root.controller.limiterValueName
+                valueTitle: root.controller.hasLimiter ? root.controller.limiterValueName
+                                                       : qsTr("level")
                 seriesSpecs: [
                     { metric: ChartFeeder.LimiterLevel, name: root.controller.limiterValueName,
                       color: Theme.tokens, decimals: 1 },
