@@ -515,6 +515,20 @@ void StudioController::setSpeed(double speed) {
     emit speedChanged();
 }
 
+void StudioController::setSpeed(Speed speed) {
+    switch (speed) {
+        case Speed::RealTime:
+            setSpeed(1.0);
+            return;
+        case Speed::Times10:
+            setSpeed(10.0);
+            return;
+        case Speed::AsFastAsPossible:
+            setSpeed(kAsFastAsPossible);
+            return;
+    }
+}
+
 bool StudioController::setSpeedText(const QString& text) {
     const auto factor = Runner::parseSpeedFactor(text);
     if (!factor) {

@@ -127,6 +127,10 @@ class StudioController : public QObject {
     double speed() const { return m_speed; }
     // Sets the replay speed; an invalid factor sets errorMessage and keeps the current speed.
     void setSpeed(double speed);
+    // The fixed replay speeds of earlier versions, kept for C++ callers: 1, 10 and
+    // kAsFastAsPossible. QML sets the speed as a number.
+    enum class Speed { RealTime, Times10, AsFastAsPossible };
+    void setSpeed(Speed speed);
     QString speedText() const;
     static QVariantList speedSteps();
     QStringList stationNames() const;

@@ -162,6 +162,12 @@ class TestStudioModels : public QObject {
         QVERIFY(controller.setSpeedText(QStringLiteral("10x")));
         QCOMPARE(controller.speed(), 10.0);
         QCOMPARE(controller.speedSteps().size(), 11);
+        controller.setSpeed(StudioController::Speed::Times10);
+        QCOMPARE(controller.speed(), 10.0);
+        controller.setSpeed(StudioController::Speed::AsFastAsPossible);
+        QCOMPARE(controller.speed(), StudioController::kAsFastAsPossible);
+        controller.setSpeed(StudioController::Speed::RealTime);
+        QCOMPARE(controller.speed(), 1.0);
     }
 
     void invalidSpeedSetsError() {
