@@ -308,6 +308,7 @@ Rectangle {
 
     Popup {
         id: axesPopup
+        objectName: "axesPopup"
         x: panel.width - width - Theme.smallSpacing
         y: Theme.spacing * 2
         padding: Theme.spacing
@@ -329,6 +330,7 @@ Rectangle {
             Label { text: qsTr("Time from") }
             TextField {
                 id: xFromField
+                objectName: "xFromField"
                 implicitWidth: 80
                 validator: DoubleValidator {}
                 ToolTip.visible: hovered
@@ -338,6 +340,7 @@ Rectangle {
             Label { text: qsTr("to") }
             TextField {
                 id: xToField
+                objectName: "xToField"
                 implicitWidth: 80
                 validator: DoubleValidator {}
                 ToolTip.visible: hovered
@@ -347,6 +350,7 @@ Rectangle {
             Label { text: qsTr("Value from") }
             TextField {
                 id: yFromField
+                objectName: "yFromField"
                 implicitWidth: 80
                 validator: DoubleValidator {}
                 ToolTip.visible: hovered
@@ -356,6 +360,7 @@ Rectangle {
             Label { text: qsTr("to") }
             TextField {
                 id: yToField
+                objectName: "yToField"
                 implicitWidth: 80
                 validator: DoubleValidator {}
                 ToolTip.visible: hovered
@@ -364,6 +369,7 @@ Rectangle {
             }
             Label {
                 id: rangeError
+                objectName: "rangeError"
                 visible: false
                 text: qsTr("Each range needs two numbers, the first below the second.")
                 color: Theme.rejected
@@ -383,6 +389,7 @@ Rectangle {
                 ToolTip.text: qsTr("Closes these fields without changing the axes.")
             }
             Button {
+                objectName: "applyAxesButton"
                 text: qsTr("Apply")
                 highlighted: true
                 onClicked: {

@@ -290,6 +290,40 @@ class TestStudioSmoke : public QObject {
         QCOMPARE(axes->property("xMin").toDouble(), 0.0);
         QCOMPARE(axes->property("xMax").toDouble(), followedMax);
 
+        // The axes popup fixes a typed range and rejects an invalid one.
+        auto* popup = chart->findChild<QObject*>(QStringLiteral("axesPopup"));
+        QVERIFY(popup != nullptr);
+        QVERIFY(QMetaObject::invokeMethod(popup, "open"));
+        QTRY_VERIFY(popup->property("opened").toBool());
+        const auto field = [popup](const char* name) {
+            return popup->findChild<QObject*>(QString::fromLatin1(name));
+        };
+        for (const char* name : {"xFromField", "xToField", "yFromField", "yToField"}) {
+            QVERIFY2(field(name) != nullptr, name);
+        }
+        QObject* apply = field("applyAxesButton");
+        QVERIFY(apply != nullptr);
+        QObject* rangeError = field("rangeError");
+        QVERIFY(rangeError != nullptr);
+        QVERIFY(field("xFromField")->setProperty("text", QStringLiteral("20")));
+        QVERIFY(field("xToField")->setProperty("text", QStringLiteral("10")));
+        QVERIFY(QMetaObject::invokeMethod(apply, "clicked"));
+        QVERIFY(rangeError->property("visible").toBool());
+        QVERIFY(axes->property("follow").toBool());
+        QTest::qWait(100);  // lets ChartView and the popup redraw before the grab
+        QVERIFY(window->grabWindow().save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
+                                              .filePath(QStringLiteral("axes-popup.png"))));
+        QVERIFY(field("xToField")->setProperty("text", QStringLiteral("25")));
+        QVERIFY(field("yFromField")->setProperty("text", QStringLiteral("50")));
+        QVERIFY(field("yToField")->setProperty("text", QStringLiteral("150")));
+        QVERIFY(QMetaObject::invokeMethod(apply, "clicked"));
+        QVERIFY(!axes->property("follow").toBool());
+        QCOMPARE(axes->property("xMin").toDouble(), 20.0);
+        QCOMPARE(axes->property("xMax").toDouble(), 25.0);
+        QCOMPARE(axes->property("yMin").toDouble(), 50.0);
+        QCOMPARE(axes->property("yMax").toDouble(), 150.0);
+        QTRY_VERIFY(!popup->property("opened").toBool());
+
         QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
     }
 };
