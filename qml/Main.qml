@@ -59,12 +59,7 @@ ApplicationWindow {
            : qsTr("goflow Studio")
 
     Component.onCompleted: {
-        const speeds = {
-            "realtime": StudioController.RealTime,
-            "10x": StudioController.Times10,
-            "max": StudioController.AsFastAsPossible
-        };
-        controller.speed = speeds[initialSpeed] ?? StudioController.RealTime;
+        controller.setSpeedText(initialSpeed);
         if (root.settings) {
             Theme.choice = root.settings.theme;
             pageBar.currentIndex = Math.min(root.settings.lastTab, pageBar.count - 1);
@@ -160,23 +155,42 @@ ApplicationWindow {
     }
     Shortcut {
         sequence: "Space"
-        onActivated: controller.state === StudioController.Running ? controller.pause()
-                                                                   : controller.run()
+        onActivated: controller.togglePause()
+    }
+    Shortcut {
+        sequences: ["Right", "Ctrl+."]
+        onActivated: controller.step()
+    }
+    Shortcut {
+        sequence: "Left"
+        onActivated: controller.stepCursor(-1)
     }
     Shortcut {
         sequence: "Esc"
         onActivated: controller.stop()
     }
+    Shortcut {
+        sequences: ["Ctrl++", "Ctrl+="]
+        onActivated: controller.speedUp()
+    }
+    Shortcut {
+        sequence: "Ctrl+-"
+        onActivated: controller.speedDown()
+    }
 
     header: RunToolBar {
         runState: controller.state
         speed: controller.speed
+        speedSteps: controller.speedSteps
         elapsedSeconds: controller.elapsedSeconds
         durationSeconds: controller.durationSeconds
         canRun: controller.scenarioLoaded
         onRunRequested: controller.run()
         onPauseRequested: controller.pause()
+        onResumeRequested: controller.resume()
+        onStepRequested: controller.step()
         onStopRequested: controller.stop()
+        onSimulateRequested: controller.simulate()
         onSpeedRequested: (speed) => controller.speed = speed
     }
 

@@ -35,6 +35,14 @@ QtObject {
     readonly property color reference: dark ? "#f07070" : "#c23b3b"
     readonly property color admitted: dark ? "#4fc48c" : "#2e8b57"
     readonly property color rejected: dark ? "#f07070" : "#c23b3b"
+    readonly property color busy: dark ? "#5cb8d6" : "#2a7fa8"
+    readonly property color blocked: dark ? "#f0a457" : "#d9822b"
+    readonly property color dropped: dark ? "#d4a24a" : "#8a5a00"
+    readonly property color retried: dark ? "#f0a457" : "#d9822b"
+    readonly property color percentile50: dark ? "#4fc48c" : "#2e8b57"
+    readonly property color percentile95: dark ? "#f0a457" : "#d9822b"
+    readonly property color percentile99: dark ? "#f07070" : "#c23b3b"
+    readonly property color cursor: text
 
     // Charts: the area around the plot, the plot itself, axes, grid and legend.
     readonly property color chartBackground: panel
@@ -70,5 +78,7 @@ QtObject {
     readonly property int fontSize: 13
     readonly property int smallFontSize: 11
     readonly property int counterFontSize: 20
+    readonly property int chartHeight: 300
+    readonly property int toolTipDelay: 500
     readonly property int markerWidth: 2
 }

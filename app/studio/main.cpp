@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "scenario_catalog.h"
+#include "simulation_runner.h"
 #include "studio_settings.h"
 
 Q_IMPORT_QML_PLUGIN(Goflow_StudioPlugin)
@@ -52,7 +53,9 @@ Options parseOptions(const QApplication& app, const StudioSettings& settings) {
         QStringLiteral("Start in live mode: runs use the real primitives on real threads."));
     const QCommandLineOption speed(
         QStringLiteral("speed"),
-        QStringLiteral("Replay speed: realtime, 10x or max (default: the speed used last)."),
+        QStringLiteral("Replay speed in virtual seconds per wall second: a factor from 0.1 to 100 "
+                       "such as 0.5 or 10 (10x also works), realtime (1) or max (no pacing). "
+                       "Default: the speed used last."),
         QStringLiteral("speed"));
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
@@ -80,8 +83,10 @@ Options parseOptions(const QApplication& app, const StudioSettings& settings) {
     options.live = parser.isSet(live);
     options.speed = parser.isSet(speed) ? parser.value(speed)
                                         : StudioSettings::speedKey(settings.replaySpeed());
-    if (!StudioSettings::speedFromKey(options.speed)) {
-        std::fprintf(stderr, "goflow-studio: --speed must be realtime, 10x or max, got \"%s\"\n",
+    if (!goflow::app::SimulationRunner::parseSpeedFactor(options.speed)) {
+        std::fprintf(stderr,
+                     "goflow-studio: --speed must be a factor from 0.1 to 100 (such as 0.5 or "
+                     "10), realtime or max, got \"%s\"\n",
                      qPrintable(options.speed));
         std::exit(2);
     }

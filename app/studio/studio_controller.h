@@ -4,6 +4,9 @@
 // runs it on the real primitives, and publishes the scenario's parameters and the run's totals
 // as properties. runMode picks which of the two run(), stop() and the totals refer to.
 // ChartFeeder reads samples().
+//
+// The time cursor marks one moment of the recorded run. It follows the newest sample until the
+// user moves it (setCursorSeconds, stepCursor), and follows again after followRun() or a new run.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -11,6 +14,7 @@
 #include <QObject>
 #include <QPointF>
 #include <QString>
+#include <QStringList>
 #include <QVariantList>
 
 #include <optional>
@@ -37,7 +41,15 @@ class StudioController : public QObject {
     Q_PROPERTY(double durationSeconds READ durationSeconds NOTIFY scenarioChanged)
     Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
     Q_PROPERTY(RunState state READ state NOTIFY stateChanged)
-    Q_PROPERTY(Speed speed READ speed WRITE setSpeed NOTIFY speedChanged)
+    Q_PROPERTY(double speed READ speed WRITE setSpeed NOTIFY speedChanged)
+    Q_PROPERTY(QString speedText READ speedText NOTIFY speedChanged)
+    Q_PROPERTY(QVariantList speedSteps READ speedSteps CONSTANT)
+    Q_PROPERTY(QStringList stationNames READ stationNames NOTIFY scenarioChanged)
+    Q_PROPERTY(double sampleIntervalSeconds READ sampleIntervalSeconds NOTIFY scenarioChanged)
+    Q_PROPERTY(double recordedSeconds READ recordedSeconds NOTIFY progressChanged)
+    Q_PROPERTY(double cursorSeconds READ cursorSeconds WRITE setCursorSeconds NOTIFY cursorChanged)
+    Q_PROPERTY(int cursorIndex READ cursorIndex NOTIFY cursorChanged)
+    Q_PROPERTY(bool cursorFollowsRun READ cursorFollowsRun NOTIFY cursorChanged)
     Q_PROPERTY(double elapsedSeconds READ elapsedSeconds NOTIFY progressChanged)
     Q_PROPERTY(qint64 offered READ offered NOTIFY progressChanged)
     Q_PROPERTY(qint64 admitted READ admitted NOTIFY progressChanged)
@@ -58,23 +70,48 @@ class StudioController : public QObject {
   public:
     enum class RunState { Idle, Running, Paused, Finished };
     Q_ENUM(RunState)
-    // The replay pace: virtual seconds per wall second of 1, 10, or no pacing at all.
-    enum class Speed { RealTime, Times10, AsFastAsPossible };
-    Q_ENUM(Speed)
     // Replay: the simulator's virtual time, paced. Live: the real primitives on real threads.
     enum class RunMode { Replay, Live };
     Q_ENUM(RunMode)
+    // The speed value that means "no pacing". Any other speed is virtual seconds per wall second.
+    static constexpr double kAsFastAsPossible = goflow::app::SimulationRunner::kAsFastAsPossible;
 
     explicit StudioController(QObject* parent = nullptr);
 
     // Loads a scenario from a path or a file:// URL. On failure keeps the previous scenario,
     // sets errorMessage and returns false.
     Q_INVOKABLE bool load(const QString& pathOrUrl);
+    // Starts a paced replay, or resumes a paused one.
     Q_INVOKABLE void run();
+    // Computes the whole run at once and shows it complete.
+    Q_INVOKABLE void simulate();
     Q_INVOKABLE void pause();
     Q_INVOKABLE void resume();
+    // Pauses a running replay or resumes a paused one. When idle or finished it starts a replay.
+    Q_INVOKABLE void togglePause();
+    // Moves one sample forward: the cursor when the user has placed it before the newest sample,
+    // otherwise the paused run. From idle it starts a paused run and takes its first sample.
+    Q_INVOKABLE void step();
     Q_INVOKABLE void stop();
     Q_INVOKABLE void clearError();
+    // Sets the speed from text such as "0.5", "10x", "realtime" or "max". On invalid text sets
+    // errorMessage and returns false.
+    Q_INVOKABLE bool setSpeedText(const QString& text);
+    // Moves to the next faster or slower entry of speedSteps.
+    Q_INVOKABLE void speedUp();
+    Q_INVOKABLE void speedDown();
+    // Moves the cursor by `samples` samples (negative moves back) and stops it following the run.
+    Q_INVOKABLE void stepCursor(int samples);
+    // Makes the cursor follow the newest sample again.
+    Q_INVOKABLE void followRun();
+    // Returns the queue capacity or the number of servers of station `station` (0 is the pool,
+    // then each stage) at the start of the run, or 0 when there is no such station.
+    Q_INVOKABLE int stationCapacity(int station) const;
+    Q_INVOKABLE int stationServers(int station) const;
+    // Returns the same values as (time in seconds, value) steps that follow the scripted
+    // changes, up to `endSeconds`. Empty when there is no such station.
+    QList<QPointF> stationCapacitySteps(int station, double endSeconds) const;
+    QList<QPointF> stationServerSteps(int station, double endSeconds) const;
 
     QString scenarioPath() const { return m_path; }
     QString scenarioName() const;
@@ -98,8 +135,25 @@ class StudioController : public QObject {
     double durationSeconds() const;
     QString errorMessage() const { return m_error; }
     RunState state() const;
-    Speed speed() const { return m_speed; }
+    // Virtual seconds per wall second, or kAsFastAsPossible.
+    double speed() const { return m_speed; }
+    // Sets the replay speed; an invalid factor sets errorMessage and keeps the current speed.
+    void setSpeed(double speed);
+    // The fixed replay speeds of earlier versions, kept for C++ callers: 1, 10 and
+    // kAsFastAsPossible. QML sets the speed as a number.
+    enum class Speed { RealTime, Times10, AsFastAsPossible };
     void setSpeed(Speed speed);
+    QString speedText() const;
+    static QVariantList speedSteps();
+    QStringList stationNames() const;
+    double sampleIntervalSeconds() const;
+    // Time of the newest sample in seconds, 0 before the first.
+    double recordedSeconds() const;
+    double cursorSeconds() const;
+    void setCursorSeconds(double seconds);
+    // Index of the newest sample at or before the cursor, or -1 when there is none.
+    int cursorIndex() const;
+    bool cursorFollowsRun() const { return m_cursorFollowsRun; }
     double elapsedSeconds() const;
     qint64 offered() const { return static_cast<qint64>(summary().offered); }
     qint64 admitted() const { return static_cast<qint64>(summary().admitted); }
@@ -136,6 +190,8 @@ class StudioController : public QObject {
     Q_INVOKABLE bool setLimiterBurst(int classIndex, int limiterIndex, double burst);
     Q_INVOKABLE bool setLiveWorkers(double workers);
     Q_INVOKABLE bool setStageConcurrency(int stage, double concurrency);
+    // Stops any run and shows `samples` as a finished run of the loaded scenario.
+    void showRecordedRun(std::vector<goflow::sim::Sample> samples, goflow::sim::Summary summary);
 
   signals:
     void scenarioChanged();
@@ -146,6 +202,7 @@ class StudioController : public QObject {
     void runModeChanged();
     void liveParametersChanged();
     void markersChanged();
+    void cursorChanged();
 
   private:
     void setError(const QString& message);
@@ -158,6 +215,13 @@ class StudioController : public QObject {
     bool checkLiveRunning(const QString& parameterDescription);
     bool applyLiveParameter(const QString& parameter, double value);
     double liveValue(const QString& parameter, double scenarioValue) const;
+    const goflow::sim::StationConfig* station(int index) const;
+    // Returns `initial` as (time, value) steps that follow the scripted changes of any parameter
+    // in `names`, each changed value plus `offset`, up to `endSeconds`.
+    QList<QPointF> parameterSteps(const QStringList& names, double initial, double offset,
+                                  double endSeconds) const;
+    void onSamplesAppended(int first, int count);
+    void restartCursor();
 
     goflow::app::SimulationRunner m_runner;
     goflow::app::LiveSession m_live;
@@ -165,7 +229,9 @@ class StudioController : public QObject {
     std::optional<goflow::sim::Scenario> m_scenario;
     QString m_path;
     QString m_error;
-    Speed m_speed = Speed::RealTime;
+    double m_speed = 1.0;
+    bool m_cursorFollowsRun = true;
+    double m_cursorSeconds = 0;  // used while the cursor does not follow the run
     int m_limiterIndex = -1;
     int m_limiterClass = -1;
     int m_limiterInClass = -1;

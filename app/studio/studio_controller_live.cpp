@@ -19,7 +19,7 @@ bool isWholeNumber(double value) {
 }  // namespace
 
 void StudioController::connectLiveSession() {
-    connect(&m_live, &LiveSession::samplesAppended, this, &StudioController::progressChanged);
+    connect(&m_live, &LiveSession::samplesAppended, this, &StudioController::onSamplesAppended);
     connect(&m_live, &LiveSession::stateChanged, this, [this] {
         emit stateChanged();
         emit liveParametersChanged();
@@ -52,6 +52,7 @@ void StudioController::setRunMode(RunMode mode) {
         m_runner.stop();
     }
     m_runMode = mode;
+    restartCursor();
     emit runModeChanged();
     emit stateChanged();
     emit progressChanged();

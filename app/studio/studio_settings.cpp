@@ -110,7 +110,7 @@ void StudioSettings::setLastScenario(const QString& path) {
     emit lastScenarioChanged();
 }
 
-void StudioSettings::setReplaySpeed(StudioController::Speed speed) {
+void StudioSettings::setReplaySpeed(double speed) {
     if (m_replaySpeed == speed) {
         return;
     }
@@ -230,26 +230,18 @@ std::optional<StudioSettings::ThemeChoice> StudioSettings::themeFromKey(const QS
     return std::nullopt;
 }
 
-QString StudioSettings::speedKey(StudioController::Speed speed) {
-    switch (speed) {
-        case StudioController::Speed::Times10:
-            return QStringLiteral("10x");
-        case StudioController::Speed::AsFastAsPossible:
-            return QStringLiteral("max");
-        case StudioController::Speed::RealTime:
-            break;
+QString StudioSettings::speedKey(double speed) {
+    if (speed == StudioController::kAsFastAsPossible) {
+        return QStringLiteral("max");
     }
-    return QStringLiteral("realtime");
+    if (speed == 1.0) {
+        return QStringLiteral("realtime");
+    }
+    return QString::number(speed);
 }
 
-std::optional<StudioController::Speed> StudioSettings::speedFromKey(const QString& key) {
-    using Speed = StudioController::Speed;
-    for (const Speed speed : {Speed::RealTime, Speed::Times10, Speed::AsFastAsPossible}) {
-        if (key == speedKey(speed)) {
-            return speed;
-        }
-    }
-    return std::nullopt;
+std::optional<double> StudioSettings::speedFromKey(const QString& key) {
+    return goflow::app::SimulationRunner::parseSpeedFactor(key);
 }
 
 QRect StudioSettings::fitToScreens(const QRect& stored, const QList<QRect>& screens) {

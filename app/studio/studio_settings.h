@@ -27,8 +27,7 @@ class StudioSettings : public QObject {
     Q_PROPERTY(ThemeChoice theme READ theme WRITE setTheme NOTIFY themeChanged)
     Q_PROPERTY(
         QString lastScenario READ lastScenario WRITE setLastScenario NOTIFY lastScenarioChanged)
-    Q_PROPERTY(StudioController::Speed replaySpeed READ replaySpeed WRITE setReplaySpeed NOTIFY
-                   replaySpeedChanged)
+    Q_PROPERTY(double replaySpeed READ replaySpeed WRITE setReplaySpeed NOTIFY replaySpeedChanged)
     Q_PROPERTY(int lastTab READ lastTab WRITE setLastTab NOTIFY lastTabChanged)
     Q_PROPERTY(QRect windowGeometry READ windowGeometry WRITE setWindowGeometry NOTIFY
                    windowGeometryChanged)
@@ -48,8 +47,8 @@ class StudioSettings : public QObject {
     // Absolute path of the scenario opened last, or empty.
     QString lastScenario() const { return m_lastScenario; }
     void setLastScenario(const QString& path);
-    StudioController::Speed replaySpeed() const { return m_replaySpeed; }
-    void setReplaySpeed(StudioController::Speed speed);
+    double replaySpeed() const { return m_replaySpeed; }
+    void setReplaySpeed(double speed);
     // Index of the page tab selected last; 0 by default.
     int lastTab() const { return m_lastTab; }
     void setLastTab(int index);
@@ -70,10 +69,10 @@ class StudioSettings : public QObject {
     // Returns the name stored for `theme` ("system", "light" or "dark").
     static QString themeKey(ThemeChoice theme);
     static std::optional<ThemeChoice> themeFromKey(const QString& key);
-    // Returns the name stored for `speed` ("realtime", "10x" or "max"), the same words as the
-    // command line's --speed.
-    static QString speedKey(StudioController::Speed speed);
-    static std::optional<StudioController::Speed> speedFromKey(const QString& key);
+    // Returns the text stored for `speed`: "max", "realtime" or the factor as a number, which
+    // the command line's --speed also accepts.
+    static QString speedKey(double speed);
+    static std::optional<double> speedFromKey(const QString& key);
 
     // Returns where to place a window that was last at `stored`, given the available geometry of
     // each screen now. The window goes to the screen it overlaps most, shrinks to fit it and moves
@@ -97,7 +96,7 @@ class StudioSettings : public QObject {
     QSettings m_store;
     ThemeChoice m_theme = ThemeChoice::FollowSystem;
     QString m_lastScenario;
-    StudioController::Speed m_replaySpeed = StudioController::Speed::RealTime;
+    double m_replaySpeed = 1.0;
     int m_lastTab = 0;
     QRect m_windowGeometry;
     bool m_windowMaximized = false;
