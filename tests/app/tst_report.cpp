@@ -19,7 +19,8 @@ goflow::sim::Scenario smallScenario() {
     return *s;
 }
 
-// The writer timeline of tests/sim/tst_sim_writer.cpp: 20 records, 3 dropped, 6 flushes.
+// A fail-policy writer too slow for its load: of 20 records, 3 are dropped and 6 flushes write
+// the rest (tests/sim/tst_sim_writer.cpp works out the timeline).
 goflow::sim::Scenario writerScenario() {
     auto s = goflow::sim::load_scenario(R"({
         "version": 1, "name": "writer test",

@@ -56,9 +56,9 @@ class TestLiveRunner : public QObject {
                  qPrintable(QString::number(summary.admitted)));
     }
 
-    // The real AsyncWriter under the fail policy: a 120 ms sink behind a 1000-byte buffer cannot
-    // take 100 records/s of 100 bytes (at most 10 records per flush), so some records are dropped,
-    // and every record is written or dropped by the end.
+    // The real AsyncWriter under the fail policy. A 120 ms sink behind a 1000-byte buffer writes
+    // at most 10 records of 100 bytes per flush, about 83 records/s, while 100 records/s arrive,
+    // so some records are dropped. Every record is written or dropped by the end.
     void liveWriterDropsAndWrites() {
         auto scenario = goflow::sim::load_scenario(R"({
             "version": 1, "name": "live writer",

@@ -134,10 +134,10 @@ class TestWriter : public QObject {
         verify_accounting(s);
     }
 
-    // The same timeline under the block policy: the record at 80 ms holds its pool worker until
-    // the flush at 84.6 empties the buffer, and the records at 170, 180 and 190 ms wait for the
-    // flush at 196.5, the longest wait (26.5 ms plus 1 ms of service). Nothing is dropped and
-    // 7 flushes write all 20 records.
+    // The same timeline under the block policy. The record at 80 ms keeps its pool worker until
+    // the flush at 84.6 empties the buffer. The records at 170, 180 and 190 ms wait for the flush
+    // at 196.5, the longest wait (26.5 ms plus 1 ms of service). Nothing is dropped, and 7
+    // flushes write all 20 records.
     void blockPolicyHoldsTheLastStation() {
         const auto w =
             writer_config(300, 100, 1s, Duration(37'300'000), WriterConfig::FullPolicy::block);
@@ -150,11 +150,11 @@ class TestWriter : public QObject {
         QCOMPARE(s.writer_records_written, std::uint64_t{20});
         QCOMPARE(s.writer_flushes, std::uint64_t{7});
         QCOMPARE(s.latency_max_ms, 27.5);
-        int most_blocked = 0;
+        int max_blocked = 0;
         for (const auto& sample : result.samples) {
-            most_blocked = std::max(most_blocked, sample.stations[0].blocked);
+            max_blocked = std::max(max_blocked, sample.stations[0].blocked);
         }
-        QCOMPARE(most_blocked, 3);
+        QCOMPARE(max_blocked, 3);
         verify_accounting(s);
     }
 
@@ -202,6 +202,23 @@ class TestWriter : public QObject {
         const auto s = goflow::sim::simulate(scenario).summary;
         QCOMPARE(s.writer_flushes, std::uint64_t{20});
         QCOMPARE(s.writer_mean_flush_ms, 2.0);
+    }
+
+    // A longer flush interval set during the run still flushes the last records, so the run
+    // ends with every record written, and a shorter one flushes smaller batches.
+    void flushIntervalChangeStillDrains() {
+        auto scenario = writer_scenario(
+            1s, writer_config(1000, 10, 35ms, 1ms, WriterConfig::FullPolicy::block));
+        scenario.changes.push_back({Duration(505'000'000), "writer.flush_interval_ms", 500});
+        const auto longer = goflow::sim::simulate(scenario).summary;
+        QCOMPARE(longer.writer_records_written, std::uint64_t{100});
+        QVERIFY(longer.writer_flushes < 25);
+        QVERIFY(longer.writer_max_buffered_bytes > 40);
+
+        scenario.changes.back().value = 15;
+        const auto shorter = goflow::sim::simulate(scenario).summary;
+        QCOMPARE(shorter.writer_records_written, std::uint64_t{100});
+        QVERIFY(shorter.writer_flushes > 25);
     }
 
     // Random record sizes and write times: the same seed gives the same numbers, the records

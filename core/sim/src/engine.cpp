@@ -88,8 +88,8 @@ struct Station {
     [[nodiscard]] int occupied() const { return working + static_cast<int>(blocked.size()); }
 };
 
-// The writer after the last station; see AsyncWriter. The buffer holds records not yet taken by a
-// flush; the batch is the buffer's content at the last flush, which the sink is writing.
+// The writer after the last station; see AsyncWriter. The buffer contains records not yet taken by
+// a flush; the batch is the buffer's content at the last flush, which the sink is writing.
 struct WriterState {
     WriterConfig config;
     std::int64_t buffered = 0;
@@ -336,8 +336,9 @@ void Engine::Impl::handle(const Event& e) {
             on_change(e.a);
             break;
         case EventKind::writer_timer:
-            if (!writer_->busy && writer_->flush_due(now_)) {
-                start_flush();
+            // A timer set before the flush interval grew finds nothing due and sets a later one.
+            if (!writer_->busy) {
+                writer_idle();
             }
             break;
         case EventKind::sink_done:
@@ -772,7 +773,7 @@ void Engine::Impl::accept_record(std::uint64_t job) {
     }
 }
 
-// Takes the whole buffer as the batch and starts writing it; the emptied buffer takes records at
+// Takes the whole buffer as the batch and starts writing it. The emptied buffer takes records at
 // once, first the ones that wait in the last station.
 void Engine::Impl::start_flush() {
     WriterState& w = *writer_;
@@ -849,6 +850,9 @@ void Engine::Impl::writer_room_freed() {
     }
     if (!last.blocked.empty()) {
         w.flush_requested = true;
+        if (!w.busy) {
+            start_flush();  // only after a change shrank the buffer; start_flush() sets busy
+        }
     }
 }
 
