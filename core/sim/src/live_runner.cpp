@@ -98,6 +98,8 @@ class LiveRunner::Impl {
     void stop();
     bool wait(std::chrono::milliseconds timeout);
     Result<void> set_parameter(std::string_view parameter, double value);
+    // Returns the totals so far, with the writer's counters read now. Call with mutex_ held.
+    [[nodiscard]] Summary current_summary() const;
 
     Scenario scenario_;
     std::shared_ptr<ScaledClock> clock_;
@@ -129,6 +131,7 @@ class LiveRunner::Impl {
     void finish_request(std::uint64_t request);
     Result<void> apply(std::string_view parameter, double value);
     void take_sample();
+    void add_writer_totals(Summary& summary) const;
     [[nodiscard]] bool drained() const;
 
     detail::RandomStreams random_;  // guarded by mutex_; the service stream is drawn by workers
@@ -556,21 +559,37 @@ void LiveRunner::Impl::take_sample() {
         totals_.latency_p99_ms = to_ms(latency_.percentile(99));
         totals_.latency_max_ms = to_ms(latency_.max());
         if (writer_) {
-            const AsyncWriterSnapshot snapshot = writer_->snapshot();
-            totals_.writer_bytes_written = snapshot.written;
-            totals_.writer_bytes_failed = snapshot.failed;
-            totals_.writer_records_written = records_written_;
+            add_writer_totals(totals_);
             // Nothing is buffered once the run has drained, so every other record failed.
             totals_.writer_records_failed = records_accepted_ - records_written_;
-            if (totals_.writer_flushes > 0) {
-                totals_.writer_mean_flush_ms = static_cast<double>(
-                    sink_ns_ / static_cast<long double>(totals_.writer_flushes) / 1e6L);
-            }
         }
         finished_cv_.notify_all();
         return;
     }
     schedule(samples_.back().time + scenario_.sample_interval, EventKind::sample);
+}
+
+// Copies the writer's byte counters, written records and mean sink call time into `summary`.
+// Called with mutex_ held.
+void LiveRunner::Impl::add_writer_totals(Summary& summary) const {
+    const AsyncWriterSnapshot snapshot = writer_->snapshot();
+    summary.writer_bytes_written = snapshot.written;
+    summary.writer_bytes_failed = snapshot.failed;
+    summary.writer_records_written = records_written_;
+    if (summary.writer_flushes > 0) {
+        summary.writer_mean_flush_ms =
+            static_cast<double>(sink_ns_ / static_cast<long double>(summary.writer_flushes) / 1e6L);
+    }
+}
+
+Summary LiveRunner::Impl::current_summary() const {
+    Summary summary = totals_;
+    if (writer_ && !finished_) {
+        // NOTE: records lost to sink errors are known only once the run has drained, because
+        // the writer counts failed bytes, not records.
+        add_writer_totals(summary);
+    }
+    return summary;
 }
 
 Result<void> LiveRunner::Impl::apply(std::string_view parameter, double value) {
@@ -672,7 +691,7 @@ std::vector<Sample> LiveRunner::samples() const {
 
 Summary LiveRunner::summary() const {
     std::lock_guard guard(impl_->mutex_);
-    return impl_->totals_;
+    return impl_->current_summary();
 }
 
 const ScaledClock& LiveRunner::clock() const {
