@@ -7,7 +7,7 @@
 // exactly as the Engine's stations do. A driver thread issues every request at its scheduled
 // time and handles client timeouts, retries, closed-model clients and scripted changes. Tasks
 // sleep for their drawn service time. A scenario's writer is a real AsyncWriter on the same
-// clock, whose sink sleeps for each flush's drawn write time; the last station's worker calls
+// clock, whose sink sleeps for each flush's drawn write time. The last station's worker calls
 // write() and, under the block policy, waits there for room. Every sample interval the driver reads
 // the primitives' snapshots into the same Sample format the Engine produces.
 //
