@@ -25,6 +25,8 @@ ApplicationWindow {
            ? qsTr("goflow Studio — %1").arg(controller.scenarioName)
            : qsTr("goflow Studio")
 
+    onClosing: (close) => designPage.confirmClose(close)
+
     Component.onCompleted: {
         const speeds = {
             "realtime": StudioController.RealTime,
@@ -142,6 +144,10 @@ ApplicationWindow {
                 TabButton {
                     text: qsTr("Run")
                 }
+                TabButton {
+                    objectName: "designTab"
+                    text: qsTr("Design")
+                }
             }
 
             StackLayout {
@@ -154,6 +160,12 @@ ApplicationWindow {
                     objectName: "runPage"
                     controller: controller
                     feeder: feeder
+                }
+                DesignPage {
+                    id: designPage
+                    objectName: "designPage"
+                    controller: controller
+                    onRunRequested: pageBar.currentIndex = 0
                 }
             }
         }

@@ -24,4 +24,7 @@ QtObject {
     readonly property int fontSize: 13
     readonly property int smallFontSize: 11
     readonly property int counterFontSize: 20
+    readonly property int fieldLabelWidth: 150
+    readonly property int unitWidth: 70
+    readonly property int topologyWidth: 300
 }

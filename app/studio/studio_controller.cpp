@@ -90,6 +90,26 @@ bool StudioController::load(const QString& pathOrUrl) {
     return true;
 }
 
+bool StudioController::loadScenarioText(const QString& jsonText, const QString& baseDirectory,
+                                        const QString& path) {
+    auto scenario = goflow::sim::load_scenario(
+        jsonText.toStdString(), baseDirectory.isEmpty() ? "." : baseDirectory.toStdString());
+    if (!scenario) {
+        setError(tr("Cannot run the edited scenario: %1")
+                     .arg(QString::fromStdString(scenario.error().message)));
+        qCWarning(lcController) << "cannot load edited scenario:" << m_error;
+        return false;
+    }
+    m_runner.stop();
+    m_scenario = std::move(*scenario);
+    m_path = path;
+    chooseChartedLimiter();
+    clearError();
+    emit scenarioChanged();
+    emit progressChanged();
+    return true;
+}
+
 void StudioController::run() {
     if (!m_scenario) {
         setError(tr("Open a scenario before running it."));

@@ -57,6 +57,12 @@ class StudioController : public QObject {
     // Loads a scenario from a path or a file:// URL. On failure keeps the previous scenario,
     // sets errorMessage and returns false.
     Q_INVOKABLE bool load(const QString& pathOrUrl);
+    // Loads a scenario from JSON text, as the design page hands over an edited scenario.
+    // Relative trace files resolve against `baseDirectory`; `path` becomes scenarioPath and may
+    // be empty for a scenario not saved yet. On failure keeps the previous scenario, sets
+    // errorMessage and returns false.
+    Q_INVOKABLE bool loadScenarioText(const QString& jsonText, const QString& baseDirectory,
+                                      const QString& path);
     Q_INVOKABLE void run();
     Q_INVOKABLE void pause();
     Q_INVOKABLE void resume();
