@@ -159,8 +159,10 @@ ColumnLayout {
         modal: true
         anchors.centerIn: Overlay.overlay
         standardButtons: Dialog.Save | Dialog.Discard | Dialog.Cancel
+        width: Theme.dialogWidth
 
         Label {
+            width: unsavedDialog.availableWidth
             text: qsTr("“%1” has changes that are not saved. Save them first?")
                   .arg(document.displayName)
             wrapMode: Text.Wrap
@@ -341,7 +343,7 @@ ColumnLayout {
                     parameters: document.loadParameters
                     flat: true
                     Layout.fillWidth: true
-                    Layout.fillHeight: true
+                    Layout.preferredHeight: Theme.loadFormHeight
                 }
 
                 Label {
@@ -360,6 +362,8 @@ ColumnLayout {
                 ChartView {
                     id: previewChart
                     objectName: "loadPreviewChart"
+
+                    readonly property alias series: previewSeries
 
                     // Sets an axis range and tick step without ever asking for thousands of ticks.
                     function setAxis(axis, max) {
@@ -385,7 +389,8 @@ ColumnLayout {
                     margins.left: 2
                     margins.right: 2
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 220
+                    Layout.fillHeight: true
+                    Layout.minimumHeight: Theme.previewMinimumHeight
 
                     ValueAxis {
                         id: previewAxisX

@@ -101,6 +101,8 @@ ApplicationWindow {
             title: controller.scenarioName
             description: controller.scenarioDescription
             details: controller.scenarioDetails
+            // The design view has its own Open and Recent files, and needs the width.
+            visible: pageBar.currentIndex === 0
             Layout.preferredWidth: Theme.sidePaneWidth
             Layout.fillHeight: true
             onScenarioChosen: (path) => controller.load(path)

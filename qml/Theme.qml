@@ -24,7 +24,10 @@ QtObject {
     readonly property int fontSize: 13
     readonly property int smallFontSize: 11
     readonly property int counterFontSize: 20
-    readonly property int fieldLabelWidth: 150
-    readonly property int unitWidth: 70
-    readonly property int topologyWidth: 300
+    readonly property int fieldLabelWidth: 140
+    readonly property int unitWidth: 64
+    readonly property int topologyWidth: 260
+    readonly property int dialogWidth: 440
+    readonly property int loadFormHeight: 340
+    readonly property int previewMinimumHeight: 200
 }
