@@ -210,7 +210,10 @@ ColumnLayout {
             ToolTip.visible: hovered
             ToolTip.text: qsTr("Open one of the last scenario files you opened or saved.")
             ToolTip.delay: 500
-            onClicked: recentMenu.open()
+            onClicked: {
+                document.pruneRecentFiles();
+                recentMenu.open();
+            }
 
             Menu {
                 id: recentMenu

@@ -193,7 +193,8 @@ class Rows {
 
     // The kind of a distribution and the parameters of that kind.
     template <class Access>
-    void distribution(const QString& prefix, const QString& what, Access access);
+    void distribution(const QString& prefix, const QString& what, const QString& shortWhat,
+                      Access access);
 
   private:
     ScenarioDocument* m_document;
@@ -240,10 +241,10 @@ Distribution convertDistribution(const Distribution& d, Distribution::Kind kind)
 }
 
 template <class Access>
-void Rows::distribution(const QString& prefix, const QString& what, Access access) {
+void Rows::distribution(const QString& prefix, const QString& what, const QString& shortWhat,
+                        Access access) {
     ScenarioDocument* doc = m_document;
-    RowBuilder kind(Kind::Choice, prefix + QStringLiteral(".distribution"),
-                    tr("%1 distribution").arg(what),
+    RowBuilder kind(Kind::Choice, prefix + QStringLiteral(".distribution"), what,
                     tr("How %1 varies: constant, exponential (memoryless), uniform, "
                        "log-normal or Pareto (heavy-tailed).")
                         .arg(what.toLower()));
@@ -266,36 +267,36 @@ void Rows::distribution(const QString& prefix, const QString& what, Access acces
     switch (access(scenario()).kind) {
         case Distribution::Kind::constant:
         case Distribution::Kind::exponential:
-            duration(prefix + QStringLiteral(".mean_ms"), tr("%1 mean").arg(what), false, 0,
+            duration(prefix + QStringLiteral(".mean_ms"), tr("%1 mean").arg(shortWhat), false, 0,
                      kMaxMillis, tr("The average %1.").arg(what.toLower()), at,
                      &Distribution::mean);
             break;
         case Distribution::Kind::uniform:
-            duration(prefix + QStringLiteral(".min_ms"), tr("%1 minimum").arg(what), false, 0,
+            duration(prefix + QStringLiteral(".min_ms"), tr("%1 minimum").arg(shortWhat), false, 0,
                      kMaxMillis,
                      tr("The shortest %1; draws are spread evenly up to the maximum.")
                          .arg(what.toLower()),
                      at, &Distribution::min);
-            duration(prefix + QStringLiteral(".max_ms"), tr("%1 maximum").arg(what), false, 0,
+            duration(prefix + QStringLiteral(".max_ms"), tr("%1 maximum").arg(shortWhat), false, 0,
                      kMaxMillis,
                      tr("The longest %1; must be at least the minimum.").arg(what.toLower()), at,
                      &Distribution::max);
             break;
         case Distribution::Kind::lognormal:
-            duration(prefix + QStringLiteral(".median_ms"), tr("%1 median").arg(what), false, 0,
-                     kMaxMillis, tr("Half of the draws are shorter than this."), at,
+            duration(prefix + QStringLiteral(".median_ms"), tr("%1 median").arg(shortWhat), false,
+                     0, kMaxMillis, tr("Half of the draws are shorter than this."), at,
                      &Distribution::median);
-            number(Kind::Number, prefix + QStringLiteral(".sigma"), tr("%1 sigma").arg(what),
+            number(Kind::Number, prefix + QStringLiteral(".sigma"), tr("%1 sigma").arg(shortWhat),
                    QString(), 0, 10,
                    tr("Standard deviation of the logarithm; larger values give a longer tail."), at,
                    &Distribution::sigma);
             break;
         case Distribution::Kind::pareto:
-            duration(prefix + QStringLiteral(".scale_ms"), tr("%1 scale").arg(what), false, 0,
+            duration(prefix + QStringLiteral(".scale_ms"), tr("%1 scale").arg(shortWhat), false, 0,
                      kMaxMillis,
                      tr("The shortest possible draw of this heavy-tailed distribution."), at,
                      &Distribution::scale, true);
-            number(Kind::Number, prefix + QStringLiteral(".alpha"), tr("%1 alpha").arg(what),
+            number(Kind::Number, prefix + QStringLiteral(".alpha"), tr("%1 alpha").arg(shortWhat),
                    QString(), 0.1, 100,
                    tr("Tail shape: smaller is heavier, and at 1 or below the mean is infinite."),
                    at, &Distribution::alpha);
@@ -447,7 +448,7 @@ void poolRows(Rows& rows) {
     ScenarioDocument* doc = rows.document();
     stationRows(rows, pool, true);
     RowBuilder policy(
-        Kind::Choice, QStringLiteral("pool.full_policy"), tr("When the queue is full"),
+        Kind::Choice, QStringLiteral("pool.full_policy"), tr("Queue full policy"),
         tr("Reject the request at once, or block the submitter until there is room."));
     policy.choices(fullPolicyChoices());
     policy.value([doc] {
@@ -476,7 +477,7 @@ void poolRows(Rows& rows) {
                 tr("Probability from 0 to 1 that a task fails."), pool,
                 &goflow::sim::StationConfig::error_rate);
     rows.distribution(
-        QStringLiteral("service"), tr("Service time"),
+        QStringLiteral("service"), tr("Service time"), tr("Service"),
         [](auto& s) -> auto& { return s.pool.service_time; });
 }
 
@@ -497,8 +498,8 @@ void stageRows(Rows& rows, int stageIndex) {
                 tr("Probability from 0 to 1 that an item fails."), stage,
                 &goflow::sim::StationConfig::error_rate);
     rows.distribution(
-        QStringLiteral("service"),
-        tr("Service time"), [i](auto& s) -> auto& { return s.stages[i].service_time; });
+        QStringLiteral("service"), tr("Service time"),
+        tr("Service"), [i](auto& s) -> auto& { return s.stages[i].service_time; });
 }
 
 const QStringList& modelChoices() {
@@ -841,8 +842,8 @@ void loadRows(Rows& rows, int classIndex) {
                     tr("Users that each send a request, wait for it, think, and repeat."), load,
                     &LoadConfig::clients);
         rows.distribution(
-            QStringLiteral("think"),
-            tr("Think time"), [c](auto& s) -> auto& { return s.classes[c].load.think_time; });
+            QStringLiteral("think"), tr("Think time"),
+            tr("Think"), [c](auto& s) -> auto& { return s.classes[c].load.think_time; });
         rows.duration(QStringLiteral("load.duration_s"), tr("Duration"), true, 0, kMaxSeconds,
                       tr("How long the clients keep sending."), load, &LoadConfig::closed_duration,
                       true);

@@ -397,6 +397,14 @@ void ScenarioDocument::clearRecentFiles() {
     emit recentFilesChanged();
 }
 
+void ScenarioDocument::pruneRecentFiles() {
+    const QStringList before = m_recentFiles;
+    loadRecentFiles();
+    if (m_recentFiles != before) {
+        emit recentFilesChanged();
+    }
+}
+
 void ScenarioDocument::loadRecentFiles() {
     const QStringList stored = QSettings().value(QLatin1String(kRecentFilesKey)).toStringList();
     QStringList files;

@@ -74,6 +74,8 @@ class ScenarioDocument : public QObject {
     Q_INVOKABLE QString toJson() const;
     Q_INVOKABLE void clearError();
     Q_INVOKABLE void clearRecentFiles();
+    // Drops recent files that no longer exist, for example before the list is shown.
+    Q_INVOKABLE void pruneRecentFiles();
 
     QString path() const { return m_path; }
     // The file name, or "Untitled" before the first save.

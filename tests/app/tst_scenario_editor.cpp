@@ -231,6 +231,11 @@ class TestScenarioEditor : public QObject {
         QCOMPARE(later.recentFiles().front(), files[11]);
         QCOMPARE(QSettings().value(QLatin1String(ScenarioDocument::kRecentFilesKey)).toStringList(),
                  later.recentFiles());
+        QVERIFY(QFile::remove(files[11]));
+        QSignalSpy pruned(&later, &ScenarioDocument::recentFilesChanged);
+        later.pruneRecentFiles();
+        QCOMPARE(pruned.count(), 1);
+        QCOMPARE(later.recentFiles().front(), files[10]);
         later.clearRecentFiles();
         QVERIFY(later.recentFiles().isEmpty());
     }
