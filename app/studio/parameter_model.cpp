@@ -875,7 +875,10 @@ void loadRows(Rows& rows, int classIndex) {
                            "the phases."));
     shapeRow.choices(shapeChoices());
     shapeRow.value([doc, classIndex] {
-        return shapeChoices().at(static_cast<int>(doc->loadShape(classIndex)));
+        const LoadConfig& load = doc->scenario().classes[static_cast<std::size_t>(classIndex)].load;
+        const LoadShape shown =
+            fits(doc->loadShape(classIndex), load) ? doc->loadShape(classIndex) : LoadShape::Custom;
+        return shapeChoices().at(static_cast<int>(shown));
     });
     shapeRow.apply([doc, classIndex](double index, const QString&) {
         const auto chosen = static_cast<LoadShape>(static_cast<int>(index));
@@ -1023,7 +1026,7 @@ void ParameterModel::refresh() {
         sameRows = previous[i].key == m_rows[i].key && previous[i].kind == m_rows[i].kind;
     }
     if (!sameRows) {
-        // The rows were rebuilt already; a reset tells the views.
+        // The rows were rebuilt already; a reset notifies the views.
         std::vector<Row> rebuilt = std::move(m_rows);
         m_rows = std::move(previous);
         beginResetModel();

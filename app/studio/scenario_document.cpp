@@ -254,7 +254,7 @@ QString ScenarioDocument::setLoadShape(int classIndex, LoadShape shape) {
     const QString reason = edit([&](Scenario& s) {
         LoadConfig& load = s.classes[static_cast<std::size_t>(classIndex)].load;
         if (shape == LoadShape::Trace) {
-            // The phases stay until the user names a trace file; the file row says so.
+            // The phases stay until the user names a trace file; the file row shows that.
             return QString();
         }
         load.trace.clear();
