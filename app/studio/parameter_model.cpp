@@ -875,9 +875,11 @@ void loadRows(Rows& rows, int classIndex) {
                            "the phases."));
     shapeRow.choices(shapeChoices());
     shapeRow.value([doc, classIndex] {
-        const LoadConfig& load = doc->scenario().classes[static_cast<std::size_t>(classIndex)].load;
-        const LoadShape shown =
-            fits(doc->loadShape(classIndex), load) ? doc->loadShape(classIndex) : LoadShape::Custom;
+        const LoadConfig& classLoad =
+            doc->scenario().classes[static_cast<std::size_t>(classIndex)].load;
+        const LoadShape shown = fits(doc->loadShape(classIndex), classLoad)
+                                    ? doc->loadShape(classIndex)
+                                    : LoadShape::Custom;
         return shapeChoices().at(static_cast<int>(shown));
     });
     shapeRow.apply([doc, classIndex](double index, const QString&) {
