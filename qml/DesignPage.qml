@@ -131,6 +131,7 @@ ColumnLayout {
 
     FileDialog {
         id: openDialog
+        objectName: "openDialog"
         title: qsTr("Open scenario")
         fileMode: FileDialog.OpenFile
         nameFilters: [qsTr("Scenario files (*.json)"), qsTr("All files (*)")]

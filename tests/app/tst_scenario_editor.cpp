@@ -15,6 +15,7 @@
 #include "load_preview.h"
 #include "parameter_model.h"
 #include "scenario_document.h"
+#include "studio_controller.h"
 #include "topology_model.h"
 
 namespace {
@@ -494,6 +495,18 @@ class TestScenarioEditor : public QObject {
         ScenarioDocument reopened;
         QVERIFY(reopened.open(saved));
         QCOMPARE(reopened.toJson(), document.toJson());
+    }
+
+    void controllerLoadsScenarioText() {
+        ScenarioDocument document;
+        StudioController controller;
+        QVERIFY(controller.loadScenarioText(document.toJson(), document.directory(), QString()));
+        QCOMPARE(controller.scenarioName(), document.scenarioName());
+        QCOMPARE(controller.workers(), 4);
+        QVERIFY(controller.scenarioPath().isEmpty());
+        QVERIFY(!controller.loadScenarioText(QStringLiteral("{"), QString(), QString()));
+        QVERIFY(controller.errorMessage().contains(QLatin1String("line 1")));
+        QCOMPARE(controller.workers(), 4);
     }
 
     void setValueOutOfRangeRowIsHarmless() {

@@ -161,6 +161,26 @@ class TestDesignPage : public QObject {
         QTRY_VERIFY(document->path().isEmpty());
         QVERIFY(!document->dirty());
         QCOMPARE(document->displayName(), QStringLiteral("Untitled"));
+        // The preview shows the new document's constant load of 50 requests/s.
+        QTRY_COMPARE(series->count(), 2);
+        QCOMPARE(series->at(0).y(), 50.0);
+
+        // With nothing unsaved, Open shows the file dialog at once.
+        QVERIFY(QMetaObject::invokeMethod(page, "openFile"));
+        QObject* openDialog = window->findChild<QObject*>(QStringLiteral("openDialog"));
+        QVERIFY(openDialog != nullptr);
+        QTRY_VERIFY(openDialog->property("visible").toBool());
+        QVERIFY(saveShot(window, "design-page-open.png"));
+        QVERIFY(QMetaObject::invokeMethod(openDialog, "reject"));
+        QTRY_VERIFY(!openDialog->property("visible").toBool());
+
+        // Add a stage and a limiter through the topology, then show the new stage.
+        QVERIFY(topology->addStage() > 0);
+        QVERIFY(topology->addLimiter(0, QStringLiteral("concurrency")) > 0);
+        topology->select(topology->rowOf({ElementKind::Stage, -1, 0}));
+        // The chart redraws from the event loop, so let it catch up before the screenshot.
+        QTest::qWait(600);
+        QVERIFY(saveShot(window, "design-page-topology.png"));
 
         QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
     }
