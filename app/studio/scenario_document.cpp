@@ -204,6 +204,8 @@ void ScenarioDocument::setSelectedClass(int classIndex) {
 }
 
 QString ScenarioDocument::edit(const std::function<QString(Scenario&)>& change) {
+    // NOTE: the reader reads a trace file again on every edit, which is slow for traces of
+    // millions of requests.
     Scenario copy = m_scenario;
     if (QString reason = change(copy); !reason.isEmpty()) {
         return reason;

@@ -3,9 +3,9 @@
 //
 // Every edit goes through edit(): the change is applied to a copy, the copy is written with the
 // scenario writer and read back with the scenario reader, and only a copy that the reader accepts
-// replaces the document's scenario. The document therefore never holds a scenario that would fail
-// to load, and the reader's message is the reason shown for a rejected edit. The document owns the
-// models of the design page: the topology, the inspector of the selected element, and the load
+// replaces the document's scenario. The document therefore never contains a scenario that would
+// fail to load, and the reader's message is the reason shown for a rejected edit. The document owns
+// the models of the design page: the topology, the inspector of the selected element, and the load
 // editor of the selected request class.
 #pragma once
 
@@ -40,8 +40,8 @@ class ScenarioDocument : public QObject {
     Q_PROPERTY(ParameterModel* loadParameters READ loadParameters CONSTANT)
 
   public:
-    // How the load editor presents an open load's phases. The scenario stores only phases or a
-    // trace; the shape decides which parameters generate them.
+    // The load editor's presentation of an open load's phases. The scenario stores only phases or
+    // a trace, and the shape decides which parameters generate them.
     enum class LoadShape {
         Constant,    // one constant phase
         RampStages,  // consecutive linear ramps, each to a target rate
@@ -99,8 +99,8 @@ class ScenarioDocument : public QObject {
 
     // Applies `change` to a copy of the scenario and validates the copy with the scenario reader.
     // `change` returns an empty string or the reason it cannot apply. On success the copy
-    // replaces the scenario, the document becomes dirty, scenarioEdited() is emitted and an
-    // empty string is returned; otherwise the scenario is unchanged and the reason is returned.
+    // replaces the scenario, the document becomes dirty, scenarioEdited() is emitted and the
+    // result is an empty string. Otherwise the scenario is unchanged and the reason is returned.
     QString edit(const std::function<QString(goflow::sim::Scenario&)>& change);
 
     LoadShape loadShape(int classIndex) const;
@@ -149,6 +149,6 @@ class ScenarioDocument : public QObject {
     ParameterModel* m_loadParameters = nullptr;
 };
 
-// Strips the reader's "line L, column C: " prefix: for an edit the position is in generated text
-// that the user never sees.
+// Strips the reader's "line L, column C: " prefix, because for an edit the position points into
+// generated text that is not shown to the user.
 QString withoutPosition(const QString& readerMessage);

@@ -6,6 +6,8 @@
 // changes go through ScenarioDocument::edit(), so a change that would leave an invalid scenario is
 // rejected with the reader's reason. Scripted parameter changes ("changes" in the file) follow a
 // moved limiter or stage, and removing an element that a change refers to is rejected.
+//
+// NOTE: request classes are listed but cannot be added or removed here; edit the file for that.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -17,8 +19,8 @@
 
 class ScenarioDocument;
 
-// What a topology row stands for. A writer sink, once the scenario format has one, becomes
-// another kind after Stage with its own rows in ParameterModel.
+// The kind of element a topology row represents. A writer sink, once the scenario format has one,
+// becomes another kind after Stage with its own rows in ParameterModel.
 enum class ElementKind { Settings, Client, Limiter, Pool, Stage, Load };
 
 // One element: its kind, its request class (client, limiter, load) and its position in its

@@ -129,7 +129,7 @@ class TestDesignPage : public QObject {
         QVERIFY(title != nullptr);
         QVERIFY(title->property("text").toString().startsWith(QStringLiteral("● ")));
 
-        // New asks first; Cancel keeps the edits.
+        // New opens the unsaved-changes prompt first, and Cancel keeps the edits.
         QObject* prompt = window->findChild<QObject*>(QStringLiteral("unsavedDialog"));
         QVERIFY(prompt != nullptr);
         QVERIFY(QMetaObject::invokeMethod(page, "newDocument"));
@@ -140,7 +140,7 @@ class TestDesignPage : public QObject {
         QCOMPARE(document->path(), kScenario);
         QVERIFY(document->dirty());
 
-        // Closing the window with unsaved changes asks too, and stays open on Cancel.
+        // Closing the window with unsaved changes opens the prompt too, and Cancel keeps it open.
         window->close();
         QTRY_VERIFY(prompt->property("opened").toBool());
         QVERIFY(window->isVisible());
