@@ -178,6 +178,16 @@ class TestDesignPage : public QObject {
         QVERIFY(topology->addStage() > 0);
         QVERIFY(topology->addLimiter(0, QStringLiteral("concurrency")) > 0);
         topology->select(topology->rowOf({ElementKind::Stage, -1, 0}));
+        // Choosing another distribution in the form rebuilds the rows under the combo box.
+        const QString choice = QStringLiteral("choice_service.distribution");
+        QTRY_VERIFY(findItem(window->contentItem(), choice) != nullptr);
+        QQuickItem* distribution = findItem(window->contentItem(), choice);
+        QVERIFY(QMetaObject::invokeMethod(distribution, "activated", Q_ARG(int, 2)));
+        QTRY_VERIFY(findItem(window->contentItem(), QStringLiteral("field_service.min_ms")) !=
+                    nullptr);
+        QCOMPARE(document->scenario().stages[0].service_time.kind,
+                 goflow::sim::Distribution::Kind::uniform);
+
         // The chart redraws from the event loop, so let it catch up before the screenshot.
         QTest::qWait(600);
         QVERIFY(saveShot(window, "design-page-topology.png"));
