@@ -135,7 +135,7 @@ ColumnLayout {
         title: qsTr("Open scenario")
         fileMode: FileDialog.OpenFile
         nameFilters: [qsTr("Scenario files (*.json)"), qsTr("All files (*)")]
-        currentFolder: document.directoryUrl
+        currentFolder: document.dialogFolder(page.controller.scenarioPath)
         onAccepted: document.open(selectedFile)
     }
     FileDialog {
@@ -144,7 +144,7 @@ ColumnLayout {
         fileMode: FileDialog.SaveFile
         defaultSuffix: "json"
         nameFilters: [qsTr("Scenario files (*.json)")]
-        currentFolder: document.directoryUrl
+        currentFolder: document.dialogFolder(page.controller.scenarioPath)
         onAccepted: {
             const action = page.pendingAction;
             page.pendingAction = null;

@@ -193,6 +193,13 @@ QString ScenarioDocument::directory() const {
     return m_path.isEmpty() ? QDir::currentPath() : QFileInfo(m_path).absolutePath();
 }
 
+QUrl ScenarioDocument::dialogFolder(const QString& fallbackPath) const {
+    if (m_path.isEmpty() && !fallbackPath.isEmpty()) {
+        return QUrl::fromLocalFile(QFileInfo(localPath(fallbackPath)).absolutePath());
+    }
+    return directoryUrl();
+}
+
 void ScenarioDocument::setSelectedClass(int classIndex) {
     if (classIndex < 0 || classIndex >= static_cast<int>(m_scenario.classes.size()) ||
         classIndex == m_selectedClass) {

@@ -74,6 +74,9 @@ class ScenarioDocument : public QObject {
     Q_INVOKABLE QString toJson() const;
     Q_INVOKABLE void clearError();
     Q_INVOKABLE void clearRecentFiles();
+    // Returns the folder a file dialog starts in: the document's directory, or for a document
+    // without a file the directory of `fallbackPath` (for example the scenario on the run view).
+    Q_INVOKABLE QUrl dialogFolder(const QString& fallbackPath) const;
     // Drops recent files that no longer exist, for example before the list is shown.
     Q_INVOKABLE void pruneRecentFiles();
 

@@ -117,6 +117,9 @@ class TestScenarioEditor : public QObject {
         QVERIFY(static_cast<bool>(goflow::sim::load_scenario(document.toJson().toStdString())));
         QVERIFY(!document.save());
         QVERIFY(document.errorMessage().contains(QLatin1String("Save As")));
+        QCOMPARE(document.dialogFolder(scenarioFile("api-burst.json")),
+                 QUrl::fromLocalFile(kScenarioDir));
+        QCOMPARE(document.dialogFolder(QString()), QUrl::fromLocalFile(QDir::currentPath()));
     }
 
     void documentOpenEditSaveReopen() {
