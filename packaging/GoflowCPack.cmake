@@ -68,7 +68,7 @@ set(CPACK_COMPONENT_DEV_DESCRIPTION
 set(CPACK_DEBIAN_STUDIO_PACKAGE_NAME goflow)
 set(CPACK_DEBIAN_STUDIO_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_STUDIO_PACKAGE_DEPENDS
-    "qml6-module-qtquick, qml6-module-qtquick-controls, qml6-module-qtquick-layouts, qml6-module-qtquick-templates, qml6-module-qtquick-window, qml6-module-qtqml-workerscript, qml6-module-qtcharts")
+    "qml6-module-qtquick, qml6-module-qtquick-controls, qml6-module-qtquick-layouts, qml6-module-qtquick-templates, qml6-module-qtquick-window, qml6-module-qtqml-workerscript, qml6-module-qtcharts, qml6-module-qtquick-dialogs, qml6-module-qt-labs-folderlistmodel")
 if(goflow_library_type STREQUAL "SHARED_LIBRARY")
     string(PREPEND CPACK_DEBIAN_STUDIO_PACKAGE_DEPENDS "${goflow_runtime_package} ${goflow_exact_version}, ")
 endif()

@@ -58,6 +58,8 @@ ApplicationWindow {
            ? qsTr("goflow Studio — %1").arg(controller.scenarioName)
            : qsTr("goflow Studio")
 
+    onClosing: (close) => designPage.confirmClose(close)
+
     Component.onCompleted: {
         controller.setSpeedText(initialSpeed);
         if (root.settings) {
@@ -205,6 +207,8 @@ ApplicationWindow {
             title: controller.scenarioName
             description: controller.scenarioDescription
             details: controller.scenarioDetails
+            // The design view has its own Open and Recent files, and needs the width.
+            visible: pageBar.currentIndex === 0
             Layout.preferredWidth: Theme.sidePaneWidth
             Layout.fillHeight: true
             onScenarioChosen: (path) => controller.load(path)
@@ -248,6 +252,10 @@ ApplicationWindow {
                 TabButton {
                     text: qsTr("Run")
                 }
+                TabButton {
+                    objectName: "designTab"
+                    text: qsTr("Design")
+                }
             }
 
             StackLayout {
@@ -260,6 +268,12 @@ ApplicationWindow {
                     objectName: "runPage"
                     controller: controller
                     feeder: feeder
+                }
+                DesignPage {
+                    id: designPage
+                    objectName: "designPage"
+                    controller: controller
+                    onRunRequested: pageBar.currentIndex = 0
                 }
             }
         }

@@ -81,4 +81,10 @@ QtObject {
     readonly property int chartHeight: 300
     readonly property int toolTipDelay: 500
     readonly property int markerWidth: 2
+    readonly property int fieldLabelWidth: 140
+    readonly property int unitWidth: 64
+    readonly property int topologyWidth: 260
+    readonly property int dialogWidth: 440
+    readonly property int loadFormHeight: 340
+    readonly property int previewMinimumHeight: 200
 }

@@ -81,16 +81,34 @@ bool StudioController::load(const QString& pathOrUrl) {
         qCWarning(lcController) << "cannot load scenario:" << m_error;
         return false;
     }
+    adoptScenario(std::move(*scenario), path);
+    return true;
+}
+
+void StudioController::adoptScenario(goflow::sim::Scenario scenario, const QString& path) {
     m_runner.stop();
     m_live.stop();
     restartCursor();
-    m_scenario = std::move(*scenario);
+    m_scenario = std::move(scenario);
     m_path = path;
     chooseChartedLimiter();
     clearError();
     emit scenarioChanged();
     emit progressChanged();
     emit liveParametersChanged();
+}
+
+bool StudioController::loadScenarioText(const QString& jsonText, const QString& baseDirectory,
+                                        const QString& path) {
+    auto scenario = goflow::sim::load_scenario(
+        jsonText.toStdString(), baseDirectory.isEmpty() ? "." : baseDirectory.toStdString());
+    if (!scenario) {
+        setError(tr("Cannot run the edited scenario: %1")
+                     .arg(QString::fromStdString(scenario.error().message)));
+        qCWarning(lcController) << "cannot load edited scenario:" << m_error;
+        return false;
+    }
+    adoptScenario(std::move(*scenario), path);
     return true;
 }
 

@@ -81,6 +81,12 @@ class StudioController : public QObject {
     // Loads a scenario from a path or a file:// URL. On failure keeps the previous scenario,
     // sets errorMessage and returns false.
     Q_INVOKABLE bool load(const QString& pathOrUrl);
+    // Loads a scenario from JSON text, as the design page hands over an edited scenario.
+    // Relative trace files resolve against `baseDirectory`; `path` becomes scenarioPath and may
+    // be empty for a scenario not saved yet. On failure keeps the previous scenario, sets
+    // errorMessage and returns false.
+    Q_INVOKABLE bool loadScenarioText(const QString& jsonText, const QString& baseDirectory,
+                                      const QString& path);
     // Starts a paced replay, or resumes a paused one.
     Q_INVOKABLE void run();
     // Computes the whole run at once and shows it complete.
@@ -205,6 +211,8 @@ class StudioController : public QObject {
     void cursorChanged();
 
   private:
+    // Stops any run and makes `scenario` the current one, read from `path`.
+    void adoptScenario(goflow::sim::Scenario scenario, const QString& path);
     void setError(const QString& message);
     void chooseChartedLimiter();
     const goflow::sim::LimiterConfig* chartedLimiter() const;

@@ -1,0 +1,112 @@
+// TopologyModel: the elements of the edited scenario in the order a request meets them.
+//
+// Rows: the scenario's settings, then for each request class its client followed by its limiters,
+// then the worker pool, then the pipeline stages. The user adds, removes and reorders limiters
+// (within their class) and stages, and selects the element that the inspector shows. Structural
+// changes go through ScenarioDocument::edit(), so a change that would leave an invalid scenario is
+// rejected with the reader's reason. Scripted parameter changes ("changes" in the file) follow a
+// moved limiter or stage, and removing an element that a change refers to is rejected.
+//
+// NOTE: request classes are listed but cannot be added or removed here; edit the file for that.
+#pragma once
+
+#include <QtQml/qqmlregistration.h>
+#include <QAbstractListModel>
+#include <QPointer>
+#include <QString>
+
+#include <vector>
+
+class ScenarioDocument;
+
+// The kind of element a topology row represents. A writer sink, once the scenario format has one,
+// becomes another kind after Stage with its own rows in ParameterModel.
+enum class ElementKind { Settings, Client, Limiter, Pool, Stage, Load };
+
+// One element: its kind, its request class (client, limiter, load) and its position in its
+// group (limiter within the class, stage within the stages).
+struct ElementRef {
+    ElementKind kind = ElementKind::Settings;
+    int classIndex = -1;
+    int index = -1;
+
+    bool operator==(const ElementRef&) const = default;
+};
+
+class TopologyModel : public QAbstractListModel {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("TopologyModel belongs to a ScenarioDocument; use document.topology.")
+
+    Q_PROPERTY(int selectedRow READ selectedRow WRITE select NOTIFY selectedRowChanged)
+    Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
+    Q_PROPERTY(bool canMoveSelectedUp READ canMoveSelectedUp NOTIFY selectionStateChanged)
+    Q_PROPERTY(bool canMoveSelectedDown READ canMoveSelectedDown NOTIFY selectionStateChanged)
+
+  public:
+    enum Role {
+        TitleRole = Qt::UserRole + 1,
+        KindRole,  // "settings", "client", "limiter", "pool" or "stage"
+        SummaryRole,
+        ClassIndexRole,
+        RemovableRole,
+        MovableRole,
+        CanMoveUpRole,
+        CanMoveDownRole,
+        SelectedRole,
+    };
+    Q_ENUM(Role)
+
+    explicit TopologyModel(ScenarioDocument* document);
+
+    int rowCount(const QModelIndex& parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+    // Moves rows within one group (the limiters of one class, or the stages); other moves fail.
+    bool moveRows(const QModelIndex& sourceParent, int sourceRow, int count,
+                  const QModelIndex& destinationParent, int destinationChild) override;
+
+    // Appends a limiter of `type` ("token_bucket", "leaky_bucket" or "concurrency") to the class
+    // and selects it. Returns its row, or -1 with errorMessage set.
+    Q_INVOKABLE int addLimiter(int classIndex, const QString& type);
+    // Appends a pipeline stage and selects it. Returns its row, or -1 with errorMessage set.
+    Q_INVOKABLE int addStage();
+    // Removes a limiter or stage. The settings, clients and the pool cannot be removed: returns
+    // false and sets errorMessage to the reason.
+    Q_INVOKABLE bool remove(int row);
+    // Moves the element at `from` so that it ends up at row `to`, within its group.
+    Q_INVOKABLE bool move(int from, int to);
+    Q_INVOKABLE void clearError();
+
+    int selectedRow() const { return m_selected; }
+    void select(int row);
+    QString errorMessage() const { return m_error; }
+    bool canMoveSelectedUp() const;
+    bool canMoveSelectedDown() const;
+    ElementRef element(int row) const;
+    ElementRef selectedElement() const { return element(m_selected); }
+    // Returns the row of `ref`, or -1.
+    int rowOf(const ElementRef& ref) const;
+
+  signals:
+    void selectedRowChanged();
+    void errorMessageChanged();
+    // The selected row moved or its group changed size.
+    void selectionStateChanged();
+
+  private:
+    void rebuild();
+    void onScenarioReplaced();
+    void onScenarioEdited();
+    void setError(const QString& message);
+    QString title(const ElementRef& ref) const;
+    QString summary(const ElementRef& ref) const;
+    // The first and one-past-last rows of the group that `row` belongs to, or {-1, -1}.
+    std::pair<int, int> groupOf(int row) const;
+
+    QPointer<ScenarioDocument> m_document;
+    std::vector<ElementRef> m_rows;
+    int m_selected = 0;
+    QString m_error;
+    bool m_structuralEdit = false;
+};

@@ -1,0 +1,658 @@
+// Tests of the design page's C++ side: ScenarioDocument (open, edit, save, recent files),
+// TopologyModel and ParameterModel under QAbstractItemModelTester, and the load preview's rates.
+
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtCharts/QLineSeries>
+#include <QtTest>
+
+#include <cmath>
+#include <memory>
+
+#include "load_preview.h"
+#include "parameter_model.h"
+#include "scenario_document.h"
+#include "studio_controller.h"
+#include "topology_model.h"
+
+namespace {
+
+using Mode = QAbstractItemModelTester::FailureReportingMode;
+using goflow::sim::LoadConfig;
+using goflow::sim::LoadPhase;
+
+const QString kScenarioDir = QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR);
+
+QString scenarioFile(const char* name) {
+    return kScenarioDir + QLatin1Char('/') + QLatin1String(name);
+}
+
+bool writeFile(const QString& path, const QByteArray& text) {
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(text) == text.size();
+}
+
+QString valueOf(const ParameterModel& model, int row) {
+    return model.data(model.index(row), ParameterModel::ValueRole).toString();
+}
+
+QString errorOf(const ParameterModel& model, int row) {
+    return model.data(model.index(row), ParameterModel::ErrorRole).toString();
+}
+
+// Returns a value in the row's range that differs from the current one, or an empty string when
+// the row has no other valid value that does not depend on other fields.
+QString otherValidValue(const ParameterModel::Row& row, const QString& current) {
+    if (row.kind == ParameterModel::Kind::Text) {
+        return row.key == QLatin1String("load.stages") ? QStringLiteral("120:5, 40:10")
+                                                       : QStringLiteral("edited text");
+    }
+    bool ok = false;
+    const double now = current.toDouble(&ok);
+    double candidate = 0;
+    if (!ok) {
+        candidate = std::min(250.0, row.maximum);  // an empty optional field
+    } else if (now != 0) {
+        candidate = now * 1.5 <= row.maximum ? now * 1.5 : (now + row.minimum) / 2;
+    } else {
+        candidate = row.minimum + (row.maximum - row.minimum) * 0.001;
+    }
+    if (row.kind == ParameterModel::Kind::Integer) {
+        candidate = std::ceil(candidate);
+        if (candidate == now) {
+            candidate = now + 1 <= row.maximum ? now + 1 : now - 1;
+        }
+    }
+    return QString::number(candidate, 'g', 12);
+}
+
+// A scenario with every element kind: all three limiter types, a client with a timeout, a pool
+// that blocks, and two stages with other distributions.
+const char* kFullScenario = R"({
+  "version": 1,
+  "name": "everything",
+  "seed": 7,
+  "load": {"phases": [{"rate": 50, "duration_s": 30}]},
+  "limiters": [
+    {"type": "token_bucket", "rate": 100, "burst": 20},
+    {"type": "leaky_bucket", "rate": 80, "slack": 2},
+    {"type": "concurrency", "limit": 12}
+  ],
+  "client": {"timeout_ms": 500, "retries": 2, "backoff_ms": 50, "jitter": 0.2},
+  "pool": {
+    "workers": 4, "queue_capacity": 8, "full_policy": "block", "block_timeout_ms": 100,
+    "task_timeout_ms": 900, "error_rate": 0.01,
+    "service_time": {"distribution": "uniform", "min_ms": 10, "max_ms": 30}
+  },
+  "stages": [
+    {"name": "parse", "concurrency": 2, "service_time": {"distribution": "lognormal", "median_ms": 5, "sigma": 0.5}},
+    {"name": "store", "concurrency": 1, "queue_capacity": 4, "service_time": {"distribution": "pareto", "scale_ms": 2, "alpha": 2.5}}
+  ]
+})";
+
+}  // namespace
+
+class TestScenarioEditor : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void initTestCase() {
+        QVERIFY(m_settingsDir.isValid());
+        QCoreApplication::setOrganizationName(QStringLiteral("goflow-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_scenario_editor"));
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    }
+
+    void init() { QSettings().remove(QLatin1String(ScenarioDocument::kRecentFilesKey)); }
+
+    void newDocumentIsValidAndClean() {
+        ScenarioDocument document;
+        QCOMPARE(document.displayName(), QStringLiteral("Untitled"));
+        QVERIFY(!document.dirty());
+        QVERIFY(document.path().isEmpty());
+        QVERIFY(static_cast<bool>(goflow::sim::load_scenario(document.toJson().toStdString())));
+        QVERIFY(!document.save());
+        QVERIFY(document.errorMessage().contains(QLatin1String("Save As")));
+        QCOMPARE(document.dialogFolder(scenarioFile("api-burst.json")),
+                 QUrl::fromLocalFile(kScenarioDir));
+        QCOMPARE(document.dialogFolder(QString()), QUrl::fromLocalFile(QDir::currentPath()));
+    }
+
+    void documentOpenEditSaveReopen() {
+        QTemporaryDir dir;
+        ScenarioDocument document;
+        QSignalSpy dirtySpy(&document, &ScenarioDocument::dirtyChanged);
+        QVERIFY(document.open(scenarioFile("api-burst.json")));
+        QCOMPARE(document.displayName(), QStringLiteral("api-burst.json"));
+        QVERIFY(!document.dirty());
+
+        TopologyModel* topology = document.topology();
+        topology->select(topology->rowOf({ElementKind::Pool, -1, 0}));
+        ParameterModel* inspector = document.inspector();
+        const int workers = inspector->rowOfKey(QStringLiteral("pool.workers"));
+        QVERIFY(workers >= 0);
+        QVERIFY(inspector->setValue(workers, QStringLiteral("12")));
+        QCOMPARE(document.scenario().pool.servers, 12);
+        QVERIFY(document.dirty());
+        QCOMPARE(dirtySpy.count(), 1);
+
+        const QString saved = dir.filePath(QStringLiteral("edited.json"));
+        QVERIFY2(document.saveAs(saved), qPrintable(document.errorMessage()));
+        QVERIFY(!document.dirty());
+        QCOMPARE(document.path(), saved);
+        QCOMPARE(document.displayName(), QStringLiteral("edited.json"));
+
+        ScenarioDocument reopened;
+        QVERIFY(reopened.open(saved));
+        QCOMPARE(reopened.scenario().pool.servers, 12);
+        QCOMPARE(reopened.toJson(), document.toJson());
+
+        // save() writes to the same file again.
+        QVERIFY(inspector->setValue(workers, QStringLiteral("9")));
+        QVERIFY(document.save());
+        QVERIFY(reopened.open(saved));
+        QCOMPARE(reopened.scenario().pool.servers, 9);
+    }
+
+    void documentOpenErrorsKeepDocument() {
+        QTemporaryDir dir;
+        ScenarioDocument document;
+        QVERIFY(document.open(scenarioFile("api-burst.json")));
+        const std::string before = goflow::sim::to_json(document.scenario());
+
+        const QString missing = dir.filePath(QStringLiteral("missing.json"));
+        QVERIFY(!document.open(missing));
+        QVERIFY(document.errorMessage().contains(QLatin1String("missing.json")));
+        QCOMPARE(goflow::sim::to_json(document.scenario()), before);
+
+        const QString broken = dir.filePath(QStringLiteral("broken.json"));
+        QVERIFY(writeFile(broken, R"({"version": 1, "pool": {"workers": 0}})"));
+        QVERIFY(!document.open(broken));
+        QVERIFY2(document.errorMessage().contains(QLatin1String("line 1")),
+                 qPrintable(document.errorMessage()));
+        QCOMPARE(document.path(), scenarioFile("api-burst.json"));
+        QVERIFY(!document.open(QString()));
+        QVERIFY(!document.errorMessage().isEmpty());
+        document.clearError();
+        QVERIFY(document.errorMessage().isEmpty());
+    }
+
+    void documentSaveErrors() {
+        QTemporaryDir dir;
+        ScenarioDocument document;
+        QVERIFY(!document.saveAs(dir.filePath(QStringLiteral("no/such/dir/x.json"))));
+        QVERIFY(document.errorMessage().contains(QLatin1String("Cannot save")));
+
+        // A relative trace file resolves against the target directory, where it is missing.
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("times.csv")), "0\n0.5\n1\n"));
+        const QString withTrace = dir.filePath(QStringLiteral("trace.json"));
+        QVERIFY(writeFile(withTrace, R"({"version": 1,
+            "load": {"trace": {"file": "times.csv"}},
+            "pool": {"workers": 1, "service_time": {"mean_ms": 1}}})"));
+        QVERIFY(document.open(withTrace));
+        QTemporaryDir elsewhere;
+        const QString target = elsewhere.filePath(QStringLiteral("copy.json"));
+        QVERIFY(!document.saveAs(target));
+        QVERIFY2(document.errorMessage().contains(QLatin1String("times.csv")),
+                 qPrintable(document.errorMessage()));
+        QVERIFY(!QFile::exists(target));
+        QCOMPARE(document.path(), withTrace);
+    }
+
+    void recentFilesOrderAndPruning() {
+        QTemporaryDir dir;
+        QStringList files;
+        for (int i = 0; i < 12; ++i) {
+            const QString path = dir.filePath(QStringLiteral("s%1.json").arg(i));
+            QVERIFY(QFile::copy(scenarioFile("api-burst.json"), path));
+            files.append(path);
+        }
+        {
+            ScenarioDocument document;
+            QSignalSpy spy(&document, &ScenarioDocument::recentFilesChanged);
+            QVERIFY(document.open(files[0]));
+            QVERIFY(document.open(files[1]));
+            QVERIFY(document.open(files[0]));
+            QCOMPARE(document.recentFiles(), (QStringList{files[0], files[1]}));
+            QCOMPARE(spy.count(), 3);
+            QVERIFY(document.open(files[2], false));
+            QCOMPARE(document.recentFiles().size(), 2);
+            for (const QString& file : files) {
+                QVERIFY(document.open(file));
+            }
+            QCOMPARE(document.recentFiles().size(), ScenarioDocument::kMaxRecentFiles);
+            QCOMPARE(document.recentFiles().front(), files[11]);
+            QCOMPARE(document.recentFiles().back(), files[2]);
+        }
+        QVERIFY(QFile::remove(files[5]));
+        ScenarioDocument later;
+        QCOMPARE(later.recentFiles().size(), ScenarioDocument::kMaxRecentFiles - 1);
+        QVERIFY(!later.recentFiles().contains(files[5]));
+        QCOMPARE(later.recentFiles().front(), files[11]);
+        QCOMPARE(QSettings().value(QLatin1String(ScenarioDocument::kRecentFilesKey)).toStringList(),
+                 later.recentFiles());
+        QVERIFY(QFile::remove(files[11]));
+        QSignalSpy pruned(&later, &ScenarioDocument::recentFilesChanged);
+        later.pruneRecentFiles();
+        QCOMPARE(pruned.count(), 1);
+        QCOMPARE(later.recentFiles().front(), files[10]);
+        later.clearRecentFiles();
+        QVERIFY(later.recentFiles().isEmpty());
+    }
+
+    void topologyRowsAndRemoval() {
+        ScenarioDocument document;
+        TopologyModel* model = document.topology();
+        QAbstractItemModelTester tester(model, Mode::QtTest);
+        QVERIFY(document.open(scenarioFile("api-burst.json")));
+        // settings, client, one token bucket, pool
+        QCOMPARE(model->rowCount(), 4);
+        QCOMPARE(model->data(model->index(2), TopologyModel::KindRole).toString(),
+                 QStringLiteral("limiter"));
+
+        const int pool = model->rowOf({ElementKind::Pool, -1, 0});
+        QVERIFY(!model->remove(pool));
+        QVERIFY(model->errorMessage().contains(QLatin1String("worker pool cannot be removed")));
+        QVERIFY(!model->remove(0));
+        QVERIFY(!model->remove(1));
+        QVERIFY(!model->remove(99));
+        QCOMPARE(model->rowCount(), 4);
+        QVERIFY(!document.dirty());
+
+        QVERIFY(model->remove(2));
+        QCOMPARE(model->rowCount(), 3);
+        QVERIFY(document.scenario().classes[0].limiters.empty());
+        QVERIFY(document.dirty());
+        QVERIFY(model->errorMessage().isEmpty());
+    }
+
+    void topologyAddAndMove() {
+        ScenarioDocument document;
+        TopologyModel* model = document.topology();
+        QAbstractItemModelTester tester(model, Mode::QtTest);
+        QVERIFY(document.open(scenarioFile("api-burst.json")));
+
+        const int leaky = model->addLimiter(0, QStringLiteral("leaky_bucket"));
+        QCOMPARE(leaky, 3);
+        QCOMPARE(model->selectedRow(), 3);
+        QCOMPARE(model->addLimiter(0, QStringLiteral("concurrency")), 4);
+        QCOMPARE(model->addLimiter(0, QStringLiteral("bogus")), -1);
+        QVERIFY(model->errorMessage().contains(QLatin1String("bogus")));
+        QCOMPARE(model->addLimiter(5, QStringLiteral("token_bucket")), -1);
+        const auto& limiters = document.scenario().classes[0].limiters;
+        QCOMPARE(limiters.size(), std::size_t{3});
+
+        // Move the concurrency limiter to the front of the chain.
+        QVERIFY(model->move(4, 2));
+        QCOMPARE(limiters[0].type, goflow::sim::LimiterConfig::Type::concurrency);
+        QCOMPARE(limiters[1].type, goflow::sim::LimiterConfig::Type::token_bucket);
+        QCOMPARE(limiters[2].type, goflow::sim::LimiterConfig::Type::leaky_bucket);
+        QCOMPARE(model->selectedRow(), 2);
+        QCOMPARE(document.inspector()->rowAt(0).key, QStringLiteral("limiter.type"));
+        QVERIFY(!model->canMoveSelectedUp());
+        QVERIFY(model->canMoveSelectedDown());
+        QVERIFY(model->moveRows(QModelIndex(), 2, 1, QModelIndex(), 5));
+        QCOMPARE(limiters[2].type, goflow::sim::LimiterConfig::Type::concurrency);
+
+        // A limiter cannot leave its chain, and a stage cannot move above the pool.
+        const int pool = model->rowOf({ElementKind::Pool, -1, 0});
+        QVERIFY(!model->move(2, pool));
+        QVERIFY(!model->move(pool, 2));
+        QVERIFY(!model->errorMessage().isEmpty());
+
+        const int first = model->addStage();
+        const int second = model->addStage();
+        QCOMPARE(second, first + 1);
+        QCOMPARE(document.scenario().stages.size(), std::size_t{2});
+        QCOMPARE(document.scenario().stages[0].name, std::string("stage 1"));
+        QVERIFY(model->move(second, first));
+        QCOMPARE(document.scenario().stages[0].name, std::string("stage 2"));
+        QVERIFY(!model->move(first, pool));
+        QVERIFY(model->remove(first));
+        QCOMPARE(document.scenario().stages.size(), std::size_t{1});
+        QCOMPARE(document.scenario().stages[0].name, std::string("stage 1"));
+    }
+
+    void topologyChangesFollowMoves() {
+        ScenarioDocument document;
+        TopologyModel* model = document.topology();
+        QAbstractItemModelTester tester(model, Mode::QtTest);
+        QVERIFY(document.open(scenarioFile("noisy-neighbour.json")));
+        QCOMPARE(document.scenario().classes.size(), std::size_t{2});
+        const int bulkLimiter = model->rowOf({ElementKind::Limiter, 1, 0});
+        QVERIFY(bulkLimiter > 0);
+        QVERIFY(!model->remove(bulkLimiter));
+        QVERIFY2(model->errorMessage().contains(QLatin1String("classes[1].limiters[0]")),
+                 qPrintable(model->errorMessage()));
+
+        QCOMPARE(model->addLimiter(1, QStringLiteral("concurrency")), bulkLimiter + 1);
+        QVERIFY(model->move(bulkLimiter + 1, bulkLimiter));
+        for (const auto& change : document.scenario().changes) {
+            QVERIFY2(change.parameter.rfind("classes[1].limiters[1].", 0) == 0,
+                     change.parameter.c_str());
+        }
+        QVERIFY(model->remove(bulkLimiter));
+        for (const auto& change : document.scenario().changes) {
+            QVERIFY2(change.parameter.rfind("classes[1].limiters[0].", 0) == 0,
+                     change.parameter.c_str());
+        }
+        QCOMPARE(document.selectedClass(), 1);
+    }
+
+    void everyParameterAcceptsAndRejects() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("full.json"));
+        QVERIFY(writeFile(path, kFullScenario));
+        ScenarioDocument document;
+        QVERIFY2(document.open(path), qPrintable(document.errorMessage()));
+        TopologyModel* topology = document.topology();
+        ParameterModel* inspector = document.inspector();
+        QAbstractItemModelTester topologyTester(topology, Mode::QtTest);
+        QAbstractItemModelTester inspectorTester(inspector, Mode::QtTest);
+
+        QStringList covered;
+        for (int element = 0; element < topology->rowCount(); ++element) {
+            topology->select(element);
+            QVERIFY(inspector->rowCount() > 0);
+            checkEveryRow(*inspector, covered);
+        }
+        for (const char* key : {"name",
+                                "seed",
+                                "sample_interval_ms",
+                                "client.timeout_ms",
+                                "client.retries",
+                                "client.backoff_ms",
+                                "client.backoff_multiplier",
+                                "client.jitter",
+                                "limiter.rate",
+                                "limiter.burst",
+                                "limiter.slack",
+                                "limiter.limit",
+                                "pool.workers",
+                                "queue_capacity",
+                                "pool.full_policy",
+                                "pool.block_timeout_ms",
+                                "pool.task_timeout_ms",
+                                "error_rate",
+                                "service.min_ms",
+                                "service.max_ms",
+                                "stage.concurrency",
+                                "stage.timeout_ms",
+                                "service.median_ms",
+                                "service.sigma",
+                                "service.scale_ms",
+                                "service.alpha"}) {
+            QVERIFY2(covered.contains(QLatin1String(key)), key);
+        }
+    }
+
+    void choiceRowsSwitchKinds() {
+        ScenarioDocument document;
+        TopologyModel* topology = document.topology();
+        ParameterModel* inspector = document.inspector();
+        QAbstractItemModelTester tester(inspector, Mode::QtTest);
+        topology->select(topology->rowOf({ElementKind::Limiter, 0, 0}));
+        const QStringList types{QStringLiteral("leaky_bucket"), QStringLiteral("concurrency"),
+                                QStringLiteral("token_bucket")};
+        const QStringList expected{QStringLiteral("limiter.slack"), QStringLiteral("limiter.limit"),
+                                   QStringLiteral("limiter.burst")};
+        for (int i = 0; i < types.size(); ++i) {
+            QVERIFY(
+                inspector->setValue(inspector->rowOfKey(QStringLiteral("limiter.type")), types[i]));
+            QVERIFY2(inspector->rowOfKey(expected[i]) >= 0, qPrintable(expected[i]));
+        }
+        QVERIFY(!inspector->setValue(0, QStringLiteral("bogus")));
+        QVERIFY(errorOf(*inspector, 0).contains(QLatin1String("must be one of")));
+
+        topology->select(topology->rowOf({ElementKind::Pool, -1, 0}));
+        QCOMPARE(inspector->rowOfKey(QStringLiteral("pool.block_timeout_ms")), -1);
+        QVERIFY(inspector->setValue(inspector->rowOfKey(QStringLiteral("pool.full_policy")),
+                                    QStringLiteral("block")));
+        QVERIFY(inspector->rowOfKey(QStringLiteral("pool.block_timeout_ms")) >= 0);
+        QStringList covered;
+        for (const QString& kind :
+             {QStringLiteral("constant"), QStringLiteral("exponential"), QStringLiteral("uniform"),
+              QStringLiteral("lognormal"), QStringLiteral("pareto")}) {
+            QVERIFY(inspector->setValue(inspector->rowOfKey(QStringLiteral("service.distribution")),
+                                        kind));
+            checkEveryRow(*inspector, covered);
+        }
+        QVERIFY(covered.contains(QStringLiteral("service.mean_ms")));
+        QVERIFY(covered.contains(QStringLiteral("service.alpha")));
+    }
+
+    void loadShapesAndModels() {
+        QTemporaryDir dir;
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("times.csv")), "0\n0.25\n0.5\n1.5\n"));
+        const QString path = dir.filePath(QStringLiteral("load.json"));
+        QVERIFY(writeFile(path, R"({"version": 1,
+            "load": {"phases": [{"rate": 10, "duration_s": 20}]},
+            "pool": {"workers": 1, "service_time": {"mean_ms": 1}}})"));
+        ScenarioDocument document;
+        QVERIFY(document.open(path));
+        ParameterModel* load = document.loadParameters();
+        QAbstractItemModelTester tester(load, Mode::QtTest);
+        QCOMPARE(valueOf(*load, load->rowOfKey(QStringLiteral("load.shape"))),
+                 QStringLiteral("constant"));
+
+        QStringList covered;
+        for (const QString& shape : {QStringLiteral("constant"), QStringLiteral("ramp stages"),
+                                     QStringLiteral("spike"), QStringLiteral("sine")}) {
+            QVERIFY2(load->setValue(load->rowOfKey(QStringLiteral("load.shape")), shape),
+                     qPrintable(shape));
+            QCOMPARE(document.loadShape(0),
+                     ScenarioDocument::detectShape(document.scenario().classes[0].load));
+            checkEveryRow(*load, covered);
+        }
+        for (const char* key :
+             {"load.rate", "load.duration_s", "load.start_rate", "load.stages", "load.base_rate",
+              "load.spike_rate", "load.spike_start_s", "load.spike_length_s", "load.mean",
+              "load.amplitude", "load.period_s", "load.arrivals", "load.model"}) {
+            QVERIFY2(covered.contains(QLatin1String(key)), key);
+        }
+
+        // Custom phases come only from a file.
+        const int shapeRow = load->rowOfKey(QStringLiteral("load.shape"));
+        QVERIFY(!load->setValue(shapeRow, QStringLiteral("phases from file")));
+        QVERIFY(!errorOf(*load, shapeRow).isEmpty());
+
+        // The spike must end within the load.
+        QVERIFY(
+            load->setValue(load->rowOfKey(QStringLiteral("load.shape")), QStringLiteral("spike")));
+        const int start = load->rowOfKey(QStringLiteral("load.spike_start_s"));
+        QVERIFY(!load->setValue(start, QStringLiteral("1000")));
+        QVERIFY2(errorOf(*load, start).contains(QLatin1String("after the load's duration")),
+                 qPrintable(errorOf(*load, start)));
+
+        // Trace: the phases stay until a file is named.
+        QVERIFY(load->setValue(load->rowOfKey(QStringLiteral("load.shape")),
+                               QStringLiteral("trace file")));
+        const int file = load->rowOfKey(QStringLiteral("load.trace_file"));
+        QVERIFY(file >= 0);
+        QVERIFY(!errorOf(*load, file).isEmpty());
+        QVERIFY(!load->setValue(file, QStringLiteral("nowhere.csv")));
+        QVERIFY(errorOf(*load, file).contains(QLatin1String("nowhere.csv")));
+        QVERIFY(!load->setValue(file, QString()));
+        QVERIFY(load->setValue(file, QStringLiteral("times.csv")));
+        QVERIFY(errorOf(*load, file).isEmpty());
+        QCOMPARE(document.scenario().classes[0].load.trace.size(), std::size_t{4});
+
+        // The closed model has clients, a think time and a duration.
+        QVERIFY(
+            load->setValue(load->rowOfKey(QStringLiteral("load.model")), QStringLiteral("closed")));
+        QVERIFY(load->rowOfKey(QStringLiteral("load.clients")) >= 0);
+        QVERIFY(load->rowOfKey(QStringLiteral("think.distribution")) >= 0);
+        checkEveryRow(*load, covered);
+        QVERIFY(covered.contains(QStringLiteral("load.clients")));
+        QVERIFY(
+            load->setValue(load->rowOfKey(QStringLiteral("load.model")), QStringLiteral("open")));
+        QCOMPARE(document.scenario().classes[0].load.phases.size(), std::size_t{1});
+
+        // Everything edited still saves and reopens.
+        const QString saved = dir.filePath(QStringLiteral("saved.json"));
+        QVERIFY2(document.saveAs(saved), qPrintable(document.errorMessage()));
+        ScenarioDocument reopened;
+        QVERIFY(reopened.open(saved));
+        QCOMPARE(reopened.toJson(), document.toJson());
+    }
+
+    void controllerLoadsScenarioText() {
+        ScenarioDocument document;
+        StudioController controller;
+        QVERIFY(controller.loadScenarioText(document.toJson(), document.directory(), QString()));
+        QCOMPARE(controller.scenarioName(), document.scenarioName());
+        QCOMPARE(controller.workers(), 4);
+        QVERIFY(controller.scenarioPath().isEmpty());
+        QVERIFY(!controller.loadScenarioText(QStringLiteral("{"), QString(), QString()));
+        QVERIFY(controller.errorMessage().contains(QLatin1String("line 1")));
+        QCOMPARE(controller.workers(), 4);
+    }
+
+    void setValueOutOfRangeRowIsHarmless() {
+        ScenarioDocument document;
+        QVERIFY(!document.inspector()->setValue(-1, QStringLiteral("1")));
+        QVERIFY(!document.inspector()->setValue(1000, QStringLiteral("1")));
+        QVERIFY(!document.dirty());
+    }
+
+    void offeredRateMatchesHandComputed() {
+        LoadConfig load;
+        LoadPhase steady;
+        steady.rate = 50;
+        steady.duration = std::chrono::seconds(10);
+        LoadPhase ramp;
+        ramp.shape = LoadPhase::Shape::ramp;
+        ramp.from = 0;
+        ramp.to = 100;
+        ramp.duration = std::chrono::seconds(10);
+        LoadPhase wave;
+        wave.shape = LoadPhase::Shape::sine;
+        wave.mean = 100;
+        wave.amplitude = 50;
+        wave.period = std::chrono::seconds(4);
+        wave.duration = std::chrono::seconds(8);
+        load.phases = {steady, ramp, wave};
+
+        using goflow::app::offeredRateAt;
+        QCOMPARE(offeredRateAt(load, -1), 0.0);
+        QCOMPARE(offeredRateAt(load, 0), 50.0);
+        QCOMPARE(offeredRateAt(load, 9.5), 50.0);
+        QCOMPARE(offeredRateAt(load, 10), 0.0);  // the boundary belongs to the ramp
+        QCOMPARE(offeredRateAt(load, 12.5), 25.0);
+        QCOMPARE(offeredRateAt(load, 17.5), 75.0);
+        QCOMPARE(offeredRateAt(load, 21), 150.0);  // a quarter period into the sine
+        QVERIFY(std::abs(offeredRateAt(load, 23) - 50.0) < 1e-9);
+        QCOMPARE(offeredRateAt(load, 28), 0.0);
+
+        const QList<QPointF> points = goflow::app::offeredRatePoints(load);
+        QCOMPARE(points[0], QPointF(0, 50));
+        QCOMPARE(points[1], QPointF(10, 50));
+        QCOMPARE(points[2], QPointF(10, 0));
+        QCOMPARE(points[3], QPointF(20, 100));
+        QCOMPARE(points.back().x(), 28.0);
+        for (const QPointF& p : points) {
+            QVERIFY(std::abs(p.y() - offeredRateAt(load, p.x() - 1e-9)) < 1e-6 ||
+                    std::abs(p.y() - offeredRateAt(load, p.x())) < 1e-6);
+        }
+
+        LoadConfig trace;
+        trace.trace = {std::chrono::milliseconds(0), std::chrono::milliseconds(200),
+                       std::chrono::milliseconds(500), std::chrono::milliseconds(1500)};
+        QCOMPARE(offeredRateAt(trace, 0), 3.0);
+        QCOMPARE(offeredRateAt(trace, 0.5), 1.0);  // [0.5 s, 1.5 s) holds only 0.5 s
+        QCOMPARE(offeredRateAt(trace, 0.1), 2.0);
+        QCOMPARE(offeredRateAt(trace, 2), 0.0);
+        const QList<QPointF> bins = goflow::app::offeredRatePoints(trace, 6);
+        // Six points: three bins of 0.5 s holding 2, 1 and 1 requests.
+        QCOMPARE(bins.size(), 6);
+        QCOMPARE(bins[0], QPointF(0, 4));
+        QCOMPARE(bins[2], QPointF(0.5, 2));
+        QCOMPARE(bins[5], QPointF(1.5, 2));
+
+        LoadConfig closed;
+        closed.model = LoadConfig::Model::closed;
+        closed.clients = 5;
+        QCOMPARE(offeredRateAt(closed, 1), 0.0);
+        QVERIFY(goflow::app::offeredRatePoints(closed).isEmpty());
+    }
+
+    void previewFollowsDocument() {
+        ScenarioDocument document;
+        LoadPreview preview;
+        QSignalSpy changed(&preview, &LoadPreview::previewChanged);
+        preview.setDocument(&document);
+        QCOMPARE(preview.durationSeconds(), 30.0);
+        QCOMPARE(preview.peakRate(), 50.0);
+        QCOMPARE(preview.totalRequests(), 1500.0);
+        QVERIFY(preview.emptyText().isEmpty());
+        QLineSeries series;
+        preview.update(&series);
+        QCOMPARE(series.count(), 2);
+
+        ParameterModel* load = document.loadParameters();
+        QVERIFY(
+            load->setValue(load->rowOfKey(QStringLiteral("load.shape")), QStringLiteral("spike")));
+        const int before = changed.count();
+        QVERIFY(load->setValue(load->rowOfKey(QStringLiteral("load.spike_rate")),
+                               QStringLiteral("400")));
+        QVERIFY(changed.count() > before);
+        preview.update(&series);
+        QCOMPARE(series.count(), 6);
+        QCOMPARE(preview.peakRate(), 400.0);
+        // base 50/s for 10 s and 15 s, 400/s for 5 s
+        QCOMPARE(preview.totalRequests(), 50.0 * 25 + 400.0 * 5);
+
+        QVERIFY(
+            load->setValue(load->rowOfKey(QStringLiteral("load.model")), QStringLiteral("closed")));
+        QVERIFY(!preview.emptyText().isEmpty());
+        preview.update(&series);
+        QCOMPARE(series.count(), 0);
+    }
+
+  private:
+    // For each editable row: an invalid value is rejected with a message and changes nothing,
+    // and a different valid value is accepted. Choice rows are checked by the callers.
+    static void checkEveryRow(ParameterModel& model, QStringList& covered) {
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const ParameterModel::Row& r = model.rowAt(row);
+            const QString key = r.key;
+            covered.append(key);
+            if (!r.editable || r.kind == ParameterModel::Kind::Choice) {
+                continue;
+            }
+            const QString before = valueOf(model, row);
+            QStringList invalid;
+            if (r.kind == ParameterModel::Kind::Number || r.kind == ParameterModel::Kind::Integer) {
+                invalid << QStringLiteral("abc") << QString::number(r.maximum * 2 + 1, 'g', 17)
+                        << QStringLiteral("-1e300");
+                if (!r.optional) {
+                    invalid << QString();
+                }
+                if (r.kind == ParameterModel::Kind::Integer) {
+                    invalid << QStringLiteral("1.5");
+                }
+            } else if (key == QLatin1String("load.stages")) {
+                invalid << QStringLiteral("100") << QStringLiteral("100:0");
+            }
+            for (const QString& text : invalid) {
+                QVERIFY2(!model.setValue(row, text), qPrintable(key + " accepted " + text));
+                QVERIFY2(!errorOf(model, row).isEmpty(), qPrintable(key + " has no message"));
+                QCOMPARE(valueOf(model, row), before);
+            }
+            const QString valid = otherValidValue(r, before);
+            QVERIFY2(model.setValue(row, valid),
+                     qPrintable(key + " rejected " + valid + ": " + errorOf(model, row)));
+            QVERIFY2(errorOf(model, row).isEmpty(), qPrintable(key));
+            QVERIFY2(valueOf(model, row) != before, qPrintable(key + " did not change"));
+        }
+    }
+
+    QTemporaryDir m_settingsDir;
+};
+
+QTEST_MAIN(TestScenarioEditor)
+#include "tst_scenario_editor.moc"

@@ -1,0 +1,203 @@
+// Opens the Studio's main window offscreen, switches to the Design tab, edits the scenario through
+// the page's fields, checks the unsaved-changes prompt and the hand-over to the run view, saves
+// screenshots, and fails on any QML warning.
+
+#include <QtQml/qqmlextensionplugin.h>
+#include <QApplication>
+#include <QDir>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtCharts/QXYSeries>
+#include <QtTest>
+
+#include "scenario_document.h"
+#include "studio_controller.h"
+
+Q_IMPORT_QML_PLUGIN(Goflow_StudioPlugin)
+
+namespace {
+
+QStringList g_messages;
+QtMessageHandler g_previousHandler = nullptr;
+
+// Records every warning and error; Qt Test's own output still goes through.
+void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+    if (type != QtDebugMsg && type != QtInfoMsg &&
+        !message.startsWith(QLatin1String("QStandardPaths:"))) {
+        g_messages.append(message);
+    }
+    g_previousHandler(type, context, message);
+}
+
+const QString kScenario = QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json");
+
+bool saveShot(QQuickWindow* window, const char* name) {
+    const QImage image = window->grabWindow();
+    return !image.isNull() &&
+           image.save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR)).filePath(QLatin1String(name)));
+}
+
+// Finds an item by object name among the visual descendants of `root`: ListView delegates are
+// items of the view, not QObject children of the window.
+QQuickItem* findItem(QQuickItem* root, const QString& name) {
+    if (root->objectName() == name) {
+        return root;
+    }
+    for (QQuickItem* child : root->childItems()) {
+        if (QQuickItem* found = findItem(child, name)) {
+            return found;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+class TestDesignPage : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void initTestCase() {
+        QVERIFY(m_settingsDir.isValid());
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+        g_previousHandler = qInstallMessageHandler(recordMessage);
+    }
+
+    void cleanupTestCase() { qInstallMessageHandler(g_previousHandler); }
+
+    void designPageEditsAndRuns() {
+        g_messages.clear();
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine.setInitialProperties({
+            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
+            {QStringLiteral("initialScenario"), kScenario},
+        });
+        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
+        QCOMPARE(engine.rootObjects().size(), 1);
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
+        QVERIFY(window != nullptr);
+        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
+        QVERIFY(controller != nullptr);
+
+        QObject* pageBar = window->findChild<QObject*>(QStringLiteral("pageBar"));
+        QVERIFY(pageBar != nullptr);
+        pageBar->setProperty("currentIndex", 1);
+        auto* page = window->findChild<QQuickItem*>(QStringLiteral("designPage"));
+        QVERIFY(page != nullptr);
+        QTRY_VERIFY(page->isVisible());
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+
+        auto* document = window->findChild<ScenarioDocument*>(QStringLiteral("scenarioDocument"));
+        QVERIFY(document != nullptr);
+        QCOMPARE(document->path(), kScenario);
+        QVERIFY(!document->dirty());
+        QVERIFY(document->recentFiles().isEmpty());  // opened for the run view, not by the user
+
+        QObject* chart = window->findChild<QObject*>(QStringLiteral("loadPreviewChart"));
+        QVERIFY(chart != nullptr);
+        auto* series = qobject_cast<QXYSeries*>(chart->property("series").value<QObject*>());
+        QVERIFY(series != nullptr);
+        QCOMPARE(series->count(), 6);  // three constant phases, two points each
+        QVERIFY(saveShot(window, "design-page.png"));
+
+        // Select the pool and type an invalid, then a valid worker count into its field.
+        TopologyModel* topology = document->topology();
+        topology->select(topology->rowOf({ElementKind::Pool, -1, 0}));
+        const QString field = QStringLiteral("field_pool.workers");
+        QTRY_VERIFY(findItem(window->contentItem(), field) != nullptr);
+        QQuickItem* workers = findItem(window->contentItem(), field);
+        workers->setProperty("text", QStringLiteral("0"));
+        QVERIFY(QMetaObject::invokeMethod(workers, "editingFinished"));
+        QQuickItem* error = findItem(window->contentItem(), QStringLiteral("error_pool.workers"));
+        QVERIFY(error != nullptr);
+        QTRY_VERIFY(error->property("visible").toBool());
+        QVERIFY(error->property("text").toString().contains(QLatin1String("between 1 and")));
+        QVERIFY(!document->dirty());
+        QVERIFY(saveShot(window, "design-page-error.png"));
+
+        workers->setProperty("text", QStringLiteral("3"));
+        QVERIFY(QMetaObject::invokeMethod(workers, "editingFinished"));
+        QTRY_VERIFY(!error->property("visible").toBool());
+        QCOMPARE(document->scenario().pool.servers, 3);
+        QVERIFY(document->dirty());
+        QQuickItem* title = findItem(window->contentItem(), QStringLiteral("documentTitle"));
+        QVERIFY(title != nullptr);
+        QVERIFY(title->property("text").toString().startsWith(QStringLiteral("● ")));
+
+        // New opens the unsaved-changes prompt first, and Cancel keeps the edits.
+        QObject* prompt = window->findChild<QObject*>(QStringLiteral("unsavedDialog"));
+        QVERIFY(prompt != nullptr);
+        QVERIFY(QMetaObject::invokeMethod(page, "newDocument"));
+        QTRY_VERIFY(prompt->property("opened").toBool());
+        QVERIFY(saveShot(window, "design-page-prompt.png"));
+        QVERIFY(QMetaObject::invokeMethod(prompt, "reject"));
+        QTRY_VERIFY(!prompt->property("visible").toBool());
+        QCOMPARE(document->path(), kScenario);
+        QVERIFY(document->dirty());
+
+        // Closing the window with unsaved changes opens the prompt too, and Cancel keeps it open.
+        window->close();
+        QTRY_VERIFY(prompt->property("opened").toBool());
+        QVERIFY(window->isVisible());
+        QVERIFY(QMetaObject::invokeMethod(prompt, "reject"));
+        QTRY_VERIFY(!prompt->property("visible").toBool());
+
+        // Run this scenario hands the edited scenario over and shows the run view.
+        QVERIFY(QMetaObject::invokeMethod(page, "runScenario"));
+        QCOMPARE(pageBar->property("currentIndex").toInt(), 0);
+        QCOMPARE(controller->workers(), 3);
+        QVERIFY(document->dirty());  // the run does not save
+
+        // Discard drops the edits and starts the new document.
+        pageBar->setProperty("currentIndex", 1);
+        QVERIFY(QMetaObject::invokeMethod(page, "newDocument"));
+        QTRY_VERIFY(prompt->property("opened").toBool());
+        QVERIFY(QMetaObject::invokeMethod(prompt, "discarded"));
+        QTRY_VERIFY(document->path().isEmpty());
+        QVERIFY(!document->dirty());
+        QCOMPARE(document->displayName(), QStringLiteral("Untitled"));
+        // The preview shows the new document's constant load of 50 requests/s.
+        QTRY_COMPARE(series->count(), 2);
+        QCOMPARE(series->at(0).y(), 50.0);
+
+        // With nothing unsaved, Open shows the file dialog at once.
+        QVERIFY(QMetaObject::invokeMethod(page, "openFile"));
+        QObject* openDialog = window->findChild<QObject*>(QStringLiteral("openDialog"));
+        QVERIFY(openDialog != nullptr);
+        QTRY_VERIFY(openDialog->property("visible").toBool());
+        QVERIFY(saveShot(window, "design-page-open.png"));
+        QVERIFY(QMetaObject::invokeMethod(openDialog, "reject"));
+        QTRY_VERIFY(!openDialog->property("visible").toBool());
+
+        // Add a stage and a limiter through the topology, then show the new stage.
+        QVERIFY(topology->addStage() > 0);
+        QVERIFY(topology->addLimiter(0, QStringLiteral("concurrency")) > 0);
+        topology->select(topology->rowOf({ElementKind::Stage, -1, 0}));
+        // Choosing another distribution in the form rebuilds the rows under the combo box.
+        const QString choice = QStringLiteral("choice_service.distribution");
+        QTRY_VERIFY(findItem(window->contentItem(), choice) != nullptr);
+        QQuickItem* distribution = findItem(window->contentItem(), choice);
+        QVERIFY(QMetaObject::invokeMethod(distribution, "activated", Q_ARG(int, 2)));
+        QTRY_VERIFY(findItem(window->contentItem(), QStringLiteral("field_service.min_ms")) !=
+                    nullptr);
+        QCOMPARE(document->scenario().stages[0].service_time.kind,
+                 goflow::sim::Distribution::Kind::uniform);
+
+        // The chart redraws from the event loop, so let it catch up before the screenshot.
+        QTest::qWait(600);
+        QVERIFY(saveShot(window, "design-page-topology.png"));
+
+        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+    }
+
+  private:
+    QTemporaryDir m_settingsDir;
+};
+
+QTEST_MAIN(TestDesignPage)
+#include "tst_design_page.moc"
