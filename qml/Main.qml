@@ -142,6 +142,12 @@ ApplicationWindow {
                 TabButton {
                     text: qsTr("Run")
                 }
+                TabButton {
+                    text: qsTr("Compare")
+                }
+                TabButton {
+                    text: qsTr("Sweep")
+                }
             }
 
             StackLayout {
@@ -154,6 +160,15 @@ ApplicationWindow {
                     objectName: "runPage"
                     controller: controller
                     feeder: feeder
+                }
+                ComparePage {
+                    objectName: "comparePage"
+                    controller: controller
+                }
+                SweepPage {
+                    objectName: "sweepPage"
+                    controller: controller
+                    onConfigurationLoaded: pageBar.currentIndex = 0
                 }
             }
         }

@@ -69,6 +69,21 @@ QString describeLimiter(const goflow::sim::LimiterConfig& limiter) {
 StudioController::StudioController(QObject* parent) : QObject(parent) {
     connect(&m_runner, &Runner::samplesAppended, this, &StudioController::progressChanged);
     connect(&m_runner, &Runner::stateChanged, this, &StudioController::stateChanged);
+    connect(&m_runner, &Runner::stateChanged, this, [this](Runner::State state) {
+        if (state == Runner::State::Finished && m_scenario) {
+            emit runFinished(m_history.add(*m_scenario, m_runner.samples(), m_runner.summary()));
+        }
+    });
+}
+
+void StudioController::loadScenario(goflow::sim::Scenario scenario, const QString& path) {
+    m_runner.stop();
+    m_scenario = std::move(scenario);
+    m_path = path;
+    chooseChartedLimiter();
+    clearError();
+    emit scenarioChanged();
+    emit progressChanged();
 }
 
 bool StudioController::load(const QString& pathOrUrl) {

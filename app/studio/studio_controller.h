@@ -12,6 +12,7 @@
 
 #include <optional>
 
+#include "run_history.h"
 #include "simulation_runner.h"
 
 class StudioController : public QObject {
@@ -44,6 +45,8 @@ class StudioController : public QObject {
     Q_PROPERTY(double latencyP95 READ latencyP95 NOTIFY progressChanged)
     Q_PROPERTY(double latencyP99 READ latencyP99 NOTIFY progressChanged)
     Q_PROPERTY(int sampleCount READ sampleCount NOTIFY progressChanged)
+    // The finished runs of this session; every run that reaches Finished is added.
+    Q_PROPERTY(RunHistory* history READ history CONSTANT)
 
   public:
     enum class RunState { Idle, Running, Paused, Finished };
@@ -100,12 +103,20 @@ class StudioController : public QObject {
 
     const std::vector<goflow::sim::Sample>& samples() const { return m_runner.samples(); }
 
+    RunHistory* history() { return &m_history; }
+    const std::optional<goflow::sim::Scenario>& scenario() const { return m_scenario; }
+    // Replaces the scenario with one built in memory (a sweep's configuration), stopping any
+    // run. `path` is the file it derives from, kept as scenarioPath.
+    void loadScenario(goflow::sim::Scenario scenario, const QString& path);
+
   signals:
     void scenarioChanged();
     void errorMessageChanged();
     void stateChanged();
     void speedChanged();
     void progressChanged();
+    // Emitted after a finished run was added to the history.
+    void runFinished(int runId);
 
   private:
     void setError(const QString& message);
@@ -113,6 +124,7 @@ class StudioController : public QObject {
     const goflow::sim::LimiterConfig* chartedLimiter() const;
 
     goflow::app::SimulationRunner m_runner;
+    RunHistory m_history;
     std::optional<goflow::sim::Scenario> m_scenario;
     QString m_path;
     QString m_error;
