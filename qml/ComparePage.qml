@@ -41,22 +41,31 @@ ColumnLayout {
         function onRunFinished() { feeder.chooseLatest(); }
     }
 
-    RowLayout {
-        spacing: Theme.smallSpacing
+    // One row per side of the comparison; the colour swatch is the run's colour in the charts.
+    GridLayout {
+        columns: 5
+        rowSpacing: Theme.smallSpacing
+        columnSpacing: Theme.smallSpacing
         Layout.fillWidth: true
 
         Repeater {
             model: [
-                { "which": 0, "title": qsTr("Run A"), "color": Theme.tokens },
-                { "which": 1, "title": qsTr("Run B"), "color": Theme.queue }
+                { "side": 0, "title": qsTr("Run A"), "color": Theme.tokens },
+                { "side": 1, "title": qsTr("Run B"), "color": Theme.queue }
             ]
 
             RowLayout {
                 id: picker
                 required property var modelData
-                readonly property int runId: modelData.which === 0 ? feeder.firstRunId
+                readonly property int runId: modelData.side === 0 ? feeder.firstRunId
                                                                    : feeder.secondRunId
+                readonly property bool known: root.history.count >= 0
+                                              && root.history.rowOf(runId) >= 0
                 spacing: Theme.smallSpacing
+                Layout.row: modelData.side
+                Layout.column: 0
+                Layout.columnSpan: 4
+                Layout.fillWidth: true
 
                 Rectangle {
                     color: picker.modelData.color
@@ -69,20 +78,21 @@ ColumnLayout {
                     font.bold: true
                 }
                 ComboBox {
-                    objectName: picker.modelData.which === 0 ? "firstRunBox" : "secondRunBox"
+                    objectName: picker.modelData.side === 0 ? "firstRunBox" : "secondRunBox"
                     model: root.history
                     textRole: "name"
                     valueRole: "runId"
                     enabled: root.history.count > 0
                     displayText: currentIndex >= 0 ? currentText : qsTr("(no run)")
-                    currentIndex: root.history.count >= 0 ? root.history.rowOf(picker.runId) : -1
-                    implicitContentWidthPolicy: ComboBox.WidestText
-                    Layout.minimumWidth: Theme.sidePaneWidth * 0.6
+                    currentIndex: count >= 0 && picker.known ? root.history.rowOf(picker.runId)
+                                                             : -1
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: Theme.sidePaneWidth
                     ToolTip.visible: hovered
                     ToolTip.delay: 500
                     ToolTip.text: qsTr("Chooses which finished run this side of the comparison shows.")
                     onActivated: (index) => {
-                        if (picker.modelData.which === 0)
+                        if (picker.modelData.side === 0)
                             feeder.firstRunId = root.history.idAt(index);
                         else
                             feeder.secondRunId = root.history.idAt(index);
@@ -90,7 +100,7 @@ ColumnLayout {
                 }
                 Button {
                     text: qsTr("Rename…")
-                    enabled: picker.runId >= 0 && root.history.rowOf(picker.runId) >= 0
+                    enabled: picker.known
                     ToolTip.visible: hovered
                     ToolTip.delay: 500
                     ToolTip.text: qsTr("Gives this run a name of your own.")
@@ -98,23 +108,19 @@ ColumnLayout {
                 }
                 Button {
                     text: qsTr("Remove")
-                    enabled: picker.runId >= 0 && root.history.rowOf(picker.runId) >= 0
+                    enabled: picker.known
                     ToolTip.visible: hovered
                     ToolTip.delay: 500
                     ToolTip.text: qsTr("Deletes this run from the history.")
                     onClicked: root.history.remove(picker.runId)
                 }
-                Item {
-                    implicitWidth: Theme.spacing
-                }
             }
-        }
-        Item {
-            Layout.fillWidth: true
         }
         Button {
             text: qsTr("Clear history")
             enabled: root.history.count > 0
+            Layout.row: 1
+            Layout.column: 4
             ToolTip.visible: hovered
             ToolTip.delay: 500
             ToolTip.text: qsTr("Deletes every run from the history.")
@@ -130,9 +136,11 @@ ColumnLayout {
         color: Theme.mutedText
         wrapMode: Text.Wrap
         Layout.fillWidth: true
+        Layout.preferredWidth: 0  // wrap to the page instead of widening it
     }
 
     GridLayout {
+        visible: feeder.ready
         columns: 3
         rowSpacing: Theme.smallSpacing
         columnSpacing: Theme.smallSpacing
@@ -202,6 +210,7 @@ ColumnLayout {
                 anchors.fill: parent
                 anchors.margins: Theme.smallSpacing
                 clip: true
+                contentWidth: availableWidth
 
                 GridLayout {
                     objectName: "summaryTable"

@@ -15,12 +15,38 @@ RowLayout {
     // Emitted after a cell's configuration was loaded into the controller.
     signal configurationLoaded()
 
+    // Returns 1, 2 or 5 times a power of ten, so that `span` shows about five ticks.
+    function niceStep(span) {
+        const raw = Math.max(span, 1e-9) / 5;
+        const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+        const fraction = raw / magnitude;
+        return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude;
+    }
+
+    // Sets an axis range and its tick step in the order that never asks the chart for more
+    // than a handful of ticks: a range grown before its step would briefly need many.
+    function setAxis(axis, min, max, step) {
+        if (step >= axis.tickInterval) {
+            axis.tickInterval = step;
+            axis.min = min;
+            axis.max = max;
+        } else {
+            axis.min = min;
+            axis.max = max;
+            axis.tickInterval = step;
+        }
+    }
+
     function refreshLine() {
         if (sweep.resultDimensions !== 1)
             return;
-        axisX.min = sweep.lineMinX();
-        axisX.max = sweep.lineMaxX();
-        axisY.max = sweep.lineMaxY();
+        // A margin of 5% on both sides keeps the end markers inside the plot.
+        const low = sweep.lineMinX();
+        const high = sweep.lineMaxX();
+        const margin = (high - low) * 0.05;
+        axisX.tickAnchor = low;
+        setAxis(axisX, low - margin, high + margin, niceStep(high - low));
+        setAxis(axisY, 0, sweep.lineMaxY(), niceStep(sweep.lineMaxY()));
         sweep.updateLine(lineSeries, targetSeries);
     }
 
@@ -56,6 +82,7 @@ RowLayout {
             anchors.fill: parent
             anchors.margins: Theme.spacing
             clip: true
+            contentWidth: availableWidth
 
             ColumnLayout {
                 width: inputScroll.availableWidth
@@ -71,7 +98,7 @@ RowLayout {
                     model: sweep.parameters
                     textRole: "label"
                     valueRole: "key"
-                    currentIndex: sweep.parameters.length >= 0 ? indexOfValue(sweep.firstParameter) : -1
+                    currentIndex: count > 0 ? indexOfValue(sweep.firstParameter) : -1
                     Layout.fillWidth: true
                     ToolTip.visible: hovered
                     ToolTip.delay: 500
@@ -104,7 +131,7 @@ RowLayout {
                            .concat(sweep.parameters)
                     textRole: "label"
                     valueRole: "key"
-                    currentIndex: indexOfValue(sweep.secondParameter)
+                    currentIndex: count > 0 ? indexOfValue(sweep.secondParameter) : -1
                     Layout.fillWidth: true
                     ToolTip.visible: hovered
                     ToolTip.delay: 500
@@ -146,7 +173,7 @@ RowLayout {
                     TextField {
                         text: sweep.latencyTargetMs
                         enabled: latencyCheck.checked
-                        validator: DoubleValidator { bottom: 0 }
+                        validator: DoubleValidator { bottom: 0; locale: "C" }
                         inputMethodHints: Qt.ImhFormattedNumbersOnly
                         Layout.preferredWidth: Theme.fontSize * 5
                         ToolTip.visible: hovered
@@ -172,7 +199,7 @@ RowLayout {
                     TextField {
                         text: sweep.rejectedTargetPercent
                         enabled: rejectedCheck.checked
-                        validator: DoubleValidator { bottom: 0; top: 100 }
+                        validator: DoubleValidator { bottom: 0; top: 100; locale: "C" }
                         inputMethodHints: Qt.ImhFormattedNumbersOnly
                         Layout.preferredWidth: Theme.fontSize * 5
                         ToolTip.visible: hovered
@@ -202,7 +229,7 @@ RowLayout {
                     ]
                     textRole: "text"
                     valueRole: "value"
-                    currentIndex: indexOfValue(sweep.metric)
+                    currentIndex: count > 0 ? indexOfValue(sweep.metric) : -1
                     Layout.fillWidth: true
                     ToolTip.visible: hovered
                     ToolTip.delay: 500
@@ -274,50 +301,7 @@ RowLayout {
             color: Theme.mutedText
             wrapMode: Text.Wrap
             Layout.fillWidth: true
-        }
-
-        ChartView {
-            id: lineChart
-            objectName: "sweepLineChart"
-            visible: sweep.resultDimensions === 1
-            antialiasing: true
-            legend.alignment: Qt.AlignTop
-            title: qsTr("%1 by %2").arg(sweep.metricName).arg(sweep.resultRowParameter)
-            backgroundRoundness: Theme.radius
-            Layout.fillWidth: true
-            Layout.fillHeight: true
-
-            ValueAxis {
-                id: axisX
-                min: 0
-                max: 1
-                titleText: sweep.resultRowParameter
-                labelFormat: "%g"
-            }
-            ValueAxis {
-                id: axisY
-                min: 0
-                max: 1
-                titleText: sweep.metricName
-                labelFormat: "%g"
-            }
-            LineSeries {
-                id: lineSeries
-                name: sweep.metricName
-                axisX: axisX
-                axisY: axisY
-                color: Theme.tokens
-                width: 2
-            }
-            ScatterSeries {
-                id: targetSeries
-                name: qsTr("meets the target")
-                axisX: axisX
-                axisY: axisY
-                color: Theme.admitted
-                borderColor: Theme.admitted
-                markerSize: Theme.fontSize
-            }
+            Layout.preferredWidth: 0  // wrap to the page instead of widening it
         }
 
         Label {
@@ -326,79 +310,141 @@ RowLayout {
                   .arg(sweep.resultRowParameter).arg(sweep.resultColumnParameter)
                   .arg(sweep.metricName)
             font.bold: true
+            elide: Text.ElideRight
+            Layout.fillWidth: true
+            Layout.preferredWidth: 0
         }
 
-        GridLayout {
-            visible: sweep.resultDimensions > 0
-            columns: 2
-            rowSpacing: 0
-            columnSpacing: 0
-            Layout.fillWidth: sweep.resultDimensions === 2
-            Layout.fillHeight: sweep.resultDimensions === 2
-            Layout.preferredHeight: sweep.resultDimensions === 1 ? Theme.fontSize * 12 : -1
+        RowLayout {
+            spacing: Theme.spacing
+            Layout.fillWidth: true
+            Layout.fillHeight: true
 
-            Item {
-                implicitWidth: rowHeader.implicitWidth
-                implicitHeight: columnHeader.implicitHeight
-            }
-            HorizontalHeaderView {
-                id: columnHeader
-                syncView: table
-                clip: true
-                Layout.fillWidth: true
-            }
-            VerticalHeaderView {
-                id: rowHeader
-                syncView: table
-                clip: true
-                Layout.fillHeight: true
-            }
-            TableView {
-                id: table
-                objectName: "sweepTable"
-                model: sweep.grid
-                clip: true
-                columnSpacing: 2
-                rowSpacing: 2
-                boundsBehavior: Flickable.StopAtBounds
-                columnWidthProvider: () => Theme.fontSize * 7
-                rowHeightProvider: () => Theme.fontSize * 2.4
+            ChartView {
+                id: lineChart
+                objectName: "sweepLineChart"
+                visible: sweep.resultDimensions === 1
+                antialiasing: true
+                legend.alignment: Qt.AlignTop
+                title: qsTr("%1 by %2").arg(sweep.metricName).arg(sweep.resultRowParameter)
+                backgroundRoundness: Theme.radius
                 Layout.fillWidth: true
                 Layout.fillHeight: true
-                ScrollBar.horizontal: ScrollBar {}
-                ScrollBar.vertical: ScrollBar {}
 
-                delegate: Rectangle {
-                    id: cell
-                    required property int row
-                    required property int column
-                    required property string display
-                    required property real badness
-                    required property bool meetsTarget
+                ValueAxis {
+                    id: axisX
+                    min: 0
+                    max: 1
+                    titleText: sweep.resultRowParameter
+                    labelFormat: "%g"
+                    tickType: ValueAxis.TicksDynamic
+                    tickAnchor: 0
+                    tickInterval: 1
+                }
+                ValueAxis {
+                    id: axisY
+                    min: 0
+                    max: 1
+                    titleText: sweep.metricName
+                    labelFormat: "%g"
+                    tickType: ValueAxis.TicksDynamic
+                    tickAnchor: 0
+                    tickInterval: 1
+                }
+                LineSeries {
+                    id: lineSeries
+                    name: sweep.metricName
+                    axisX: axisX
+                    axisY: axisY
+                    color: Theme.tokens
+                    width: 2
+                }
+                ScatterSeries {
+                    id: targetSeries
+                    name: qsTr("meets the target")
+                    axisX: axisX
+                    axisY: axisY
+                    color: Theme.admitted
+                    borderColor: Theme.admitted
+                    markerSize: Theme.fontSize
+                }
+            }
 
-                    color: cellMouse.containsMouse ? Theme.selection : root.cellColor(badness)
-                    border.color: meetsTarget ? Theme.text : Theme.border
-                    border.width: meetsTarget ? 2 : 1
-                    radius: 2
+            GridLayout {
+                visible: sweep.resultDimensions > 0
+                columns: 2
+                rowSpacing: 0
+                columnSpacing: 0
+                Layout.fillWidth: sweep.resultDimensions === 2
+                Layout.fillHeight: true
+                // One column beside the chart, or the whole width for a grid.
+                Layout.preferredWidth: sweep.resultDimensions === 1
+                                       ? rowHeader.width + Theme.fontSize * 12 : -1
 
-                    Label {
-                        anchors.centerIn: parent
-                        text: cell.meetsTarget ? qsTr("✓ %1").arg(cell.display) : cell.display
-                        font.bold: cell.meetsTarget
-                    }
-                    MouseArea {
-                        id: cellMouse
-                        anchors.fill: parent
-                        hoverEnabled: true
-                        cursorShape: Qt.PointingHandCursor
-                        onClicked: {
-                            if (sweep.loadCell(cell.row, cell.column))
-                                root.configurationLoaded();
+                Item {
+                    implicitWidth: rowHeader.implicitWidth
+                    implicitHeight: columnHeader.implicitHeight
+                }
+                HorizontalHeaderView {
+                    id: columnHeader
+                    syncView: table
+                    clip: true
+                    Layout.fillWidth: true
+                }
+                VerticalHeaderView {
+                    id: rowHeader
+                    syncView: table
+                    clip: true
+                    Layout.fillHeight: true
+                }
+                TableView {
+                    id: table
+                    objectName: "sweepTable"
+                    model: sweep.grid
+                    clip: true
+                    columnSpacing: 2
+                    rowSpacing: 2
+                    boundsBehavior: Flickable.StopAtBounds
+                    columnWidthProvider: () => sweep.resultDimensions === 1 ? Theme.fontSize * 11
+                                                                            : Theme.fontSize * 7
+                    rowHeightProvider: () => Theme.fontSize * 2.4
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    ScrollBar.horizontal: ScrollBar {}
+                    ScrollBar.vertical: ScrollBar {}
+
+                    delegate: Rectangle {
+                        id: cell
+                        required property int row
+                        required property int column
+                        required property string display
+                        required property real badness
+                        required property bool meetsTarget
+
+                        color: cellMouse.containsMouse ? Theme.selection : root.cellColor(badness)
+                        border.color: meetsTarget ? Theme.text : Theme.border
+                        border.width: meetsTarget ? 2 : 1
+                        radius: 2
+
+                        Label {
+                            anchors.centerIn: parent
+                            text: cell.meetsTarget ? qsTr("✓ %1").arg(cell.display) : cell.display
+                            font.bold: cell.meetsTarget
                         }
+                        MouseArea {
+                            id: cellMouse
+                            anchors.fill: parent
+                            hoverEnabled: true
+                            cursorShape: Qt.PointingHandCursor
+                            onClicked: {
+                                if (sweep.loadCell(cell.row, cell.column))
+                                    root.configurationLoaded();
+                            }
+                        }
+                        ToolTip.visible: cellMouse.containsMouse
+                        ToolTip.delay: 500
+                        ToolTip.text: qsTr("Loads this configuration into the Run tab.")
                     }
-                    ToolTip.visible: cellMouse.containsMouse
-                    ToolTip.delay: 500
-                    ToolTip.text: qsTr("Loads this configuration into the Run tab.")
                 }
             }
         }

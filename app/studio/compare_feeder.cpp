@@ -26,7 +26,7 @@ double rejectedPercent(const goflow::sim::Summary& s) {
 }
 
 // One line of the summary table. `higherIsWorse` is +1 when a higher value is worse (latency,
-// rejections), -1 when a higher value is better (completed) and 0 when neither holds (offered).
+// rejections), -1 when a higher value is better (completed) and 0 when neither applies (offered).
 struct SummaryLine {
     QString label;
     double (*value)(const goflow::sim::Summary&);
@@ -107,11 +107,11 @@ void CompareFeeder::onRunChanged(int runId) {
     }
 }
 
-const RunRecord* CompareFeeder::run(int which) const {
+const RunRecord* CompareFeeder::run(int side) const {
     if (!m_history) {
         return nullptr;
     }
-    return m_history->find(which == 0 ? m_firstRunId : m_secondRunId);
+    return m_history->find(side == 0 ? m_firstRunId : m_secondRunId);
 }
 
 QString CompareFeeder::firstName() const {
@@ -183,20 +183,20 @@ QList<QPointF> CompareFeeder::points(const RunRecord& run, Metric metric) {
     return out;
 }
 
-void CompareFeeder::update(QAbstractSeries* series, int which, Metric metric) const {
+void CompareFeeder::update(QAbstractSeries* series, int side, Metric metric) const {
     auto* xy = qobject_cast<QXYSeries*>(series);
     if (xy == nullptr) {
         qCWarning(lcCompare) << "CompareFeeder::update needs an XY series, got" << series;
         return;
     }
-    const RunRecord* r = run(which);
+    const RunRecord* r = run(side);
     xy->replace(r ? points(*r, metric) : QList<QPointF>());
 }
 
 double CompareFeeder::upperBound(Metric metric) const {
     double top = 1.0;
-    for (const int which : {0, 1}) {
-        const RunRecord* r = run(which);
+    for (const int side : {0, 1}) {
+        const RunRecord* r = run(side);
         if (r == nullptr) {
             continue;
         }
@@ -212,8 +212,8 @@ double CompareFeeder::upperBound(Metric metric) const {
 
 double CompareFeeder::timeSpan() const {
     double span = 1.0;
-    for (const int which : {0, 1}) {
-        if (const RunRecord* r = run(which); r != nullptr && !r->samples.empty()) {
+    for (const int side : {0, 1}) {
+        if (const RunRecord* r = run(side); r != nullptr && !r->samples.empty()) {
             span = std::max(span, seconds(r->samples.back().time));
         }
     }
@@ -229,26 +229,24 @@ QVariantList CompareFeeder::summaryRows() const {
     }
     using S = goflow::sim::Summary;
     const SummaryLine lines[] = {
-        {tr("Offered requests"), [](const S& s) { return static_cast<double>(s.offered); }, 0, 0},
-        {tr("Admitted attempts"), [](const S& s) { return static_cast<double>(s.admitted); }, 0, 0},
-        {tr("Rejected by limiter"),
+        {tr("Offered"), [](const S& s) { return static_cast<double>(s.offered); }, 0, 0},
+        {tr("Admitted"), [](const S& s) { return static_cast<double>(s.admitted); }, 0, 0},
+        {tr("Rejected, limiter"),
          [](const S& s) { return static_cast<double>(s.rejected_by_limiter); }, 0, 1},
-        {tr("Rejected by full queue"),
+        {tr("Rejected, full queue"),
          [](const S& s) { return static_cast<double>(s.rejected_by_queue); }, 0, 1},
-        {tr("Rejected (% of attempts)"), [](const S& s) { return rejectedPercent(s); }, 2, 1},
-        {tr("Completed requests"), [](const S& s) { return static_cast<double>(s.completed); }, 0,
-         -1},
-        {tr("Failed requests"), [](const S& s) { return static_cast<double>(s.failed); }, 0, 1},
-        {tr("Timed-out attempts"), [](const S& s) { return static_cast<double>(s.timed_out); }, 0,
-         1},
-        {tr("Retried attempts"), [](const S& s) { return static_cast<double>(s.retried); }, 0, 1},
+        {tr("Rejected %"), [](const S& s) { return rejectedPercent(s); }, 2, 1},
+        {tr("Completed"), [](const S& s) { return static_cast<double>(s.completed); }, 0, -1},
+        {tr("Failed"), [](const S& s) { return static_cast<double>(s.failed); }, 0, 1},
+        {tr("Timed out"), [](const S& s) { return static_cast<double>(s.timed_out); }, 0, 1},
+        {tr("Retried"), [](const S& s) { return static_cast<double>(s.retried); }, 0, 1},
         {tr("Max queue depth"), [](const S& s) { return static_cast<double>(s.max_queue_depth); },
          0, 1},
-        {tr("Latency p50 (ms)"), [](const S& s) { return s.latency_p50_ms; }, 1, 1},
-        {tr("Latency p95 (ms)"), [](const S& s) { return s.latency_p95_ms; }, 1, 1},
-        {tr("Latency p99 (ms)"), [](const S& s) { return s.latency_p99_ms; }, 1, 1},
-        {tr("Latency max (ms)"), [](const S& s) { return s.latency_max_ms; }, 1, 1},
-        {tr("Throughput (per s)"), [](const S& s) { return s.throughput_per_s; }, 1, -1},
+        {tr("p50 latency (ms)"), [](const S& s) { return s.latency_p50_ms; }, 1, 1},
+        {tr("p95 latency (ms)"), [](const S& s) { return s.latency_p95_ms; }, 1, 1},
+        {tr("p99 latency (ms)"), [](const S& s) { return s.latency_p99_ms; }, 1, 1},
+        {tr("Max latency (ms)"), [](const S& s) { return s.latency_max_ms; }, 1, 1},
+        {tr("Throughput /s"), [](const S& s) { return s.throughput_per_s; }, 1, -1},
     };
     for (const SummaryLine& line : lines) {
         const double first = line.value(a->summary);

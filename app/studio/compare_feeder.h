@@ -59,9 +59,9 @@ class CompareFeeder : public QObject {
     // Chooses the two newest runs: the newest as second, the one before it as first.
     Q_INVOKABLE void chooseLatest();
 
-    // Replaces the points of `series` with `metric` of the first run (`which` 0) or the second
-    // (`which` 1). A missing run leaves the series empty.
-    Q_INVOKABLE void update(QAbstractSeries* series, int which, CompareFeeder::Metric metric) const;
+    // Replaces the points of `series` with `metric` of the first run (`side` 0) or the second
+    // (`side` 1). A missing run leaves the series empty.
+    Q_INVOKABLE void update(QAbstractSeries* series, int side, CompareFeeder::Metric metric) const;
 
     // Returns a y-axis maximum that fits `metric` of both runs, with headroom.
     Q_INVOKABLE double upperBound(CompareFeeder::Metric metric) const;
@@ -77,7 +77,7 @@ class CompareFeeder : public QObject {
     void runsChanged();
 
   private:
-    const RunRecord* run(int which) const;
+    const RunRecord* run(int side) const;
     void onRunChanged(int runId);
 
     QPointer<RunHistory> m_history;

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <memory>
 
 Q_LOGGING_CATEGORY(lcSweep, "goflow.studio.sweep")
@@ -141,7 +140,7 @@ void SweepController::refreshParameters() {
     const auto& scenario = m_controller ? m_controller->scenario() : std::nullopt;
     m_parameters = scenario ? sweepableParameters(*scenario) : QVariantList();
     emit parametersChanged();
-    // Keep the user's choices where the new scenario has them; otherwise start from its first
+    // Keep the user's choices where the new scenario has them. Otherwise start from its first
     // parameter (the pool's workers) with a range around the current value.
     const auto known = [this](const QString& key) {
         return std::any_of(m_parameters.begin(), m_parameters.end(), [&](const QVariant& entry) {
@@ -499,13 +498,16 @@ void SweepController::rebuildGrid(bool reshape) {
     }
     const bool higherIsWorse =
         m_metric != Metric::CompletedPercent && m_metric != Metric::Throughput;
-    double low = std::numeric_limits<double>::infinity();
-    double high = -low;
+    // Cells are coloured by rank among the distinct values, so that one extreme cell does not
+    // wash out the differences between the others.
+    std::vector<double> distinct;
+    distinct.reserve(m_resultPoints.size());
     for (const auto& point : m_resultPoints) {
-        const double value = metricValue(point.summary);
-        low = std::min(low, value);
-        high = std::max(high, value);
+        distinct.push_back(metricValue(point.summary));
     }
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    const double steps = static_cast<double>(std::max<std::size_t>(1, distinct.size() - 1));
     const int decimals = m_metric == Metric::MaxQueueDepth ? 0 : 1;
     int meeting = 0;
     std::vector<SweepGridModel::Cell> cells;
@@ -514,7 +516,9 @@ void SweepController::rebuildGrid(bool reshape) {
         SweepGridModel::Cell cell;
         cell.value = metricValue(point.summary);
         cell.text = QLocale().toString(cell.value, 'f', decimals);
-        const double position = high > low ? (cell.value - low) / (high - low) : 0.0;
+        const auto rank =
+            std::lower_bound(distinct.begin(), distinct.end(), cell.value) - distinct.begin();
+        const double position = static_cast<double>(rank) / steps;
         cell.badness = higherIsWorse ? position : 1.0 - position;
         cell.meetsTarget = meetsTarget(point.summary);
         meeting += cell.meetsTarget ? 1 : 0;

@@ -2,8 +2,8 @@
 //
 // Rows are the values of the first swept parameter, columns those of the second (one column when
 // only one parameter was swept). SweepController fills it and refills it when the chosen metric
-// or target changes. Each cell carries the metric, its text, where it lies between the best and
-// the worst cell (for colouring) and whether the combination meets the target.
+// or target changes. Each cell carries the metric, its text, its rank between the best and the
+// worst cell (for colouring) and whether the combination meets the target.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -23,7 +23,7 @@ class SweepGridModel : public QAbstractTableModel {
   public:
     enum Role {
         ValueRole = Qt::UserRole + 1,
-        // 0 for the best cell of the grid, 1 for the worst, linear in between.
+        // 0 for the best cell of the grid, 1 for the worst, by rank in between.
         BadnessRole,
         MeetsTargetRole,
     };
@@ -48,7 +48,7 @@ class SweepGridModel : public QAbstractTableModel {
     QStringList rowLabels() const { return m_rowLabels; }
     QStringList columnLabels() const { return m_columnLabels; }
 
-    // Replaces the grid. `cells` holds rowLabels.size() x columnLabels.size() cells, row by row.
+    // Replaces the grid. `cells` contains rowLabels.size() x columnLabels.size() cells, row by row.
     void setGrid(QStringList rowLabels, QStringList columnLabels, std::vector<Cell> cells);
     // Replaces the cells of a grid of the same shape, keeping rows and columns.
     void updateCells(std::vector<Cell> cells);

@@ -21,7 +21,7 @@ namespace {
 QStringList g_messages;
 QtMessageHandler g_previousHandler = nullptr;
 
-// Records every warning and error; Qt Test's own output still goes through.
+// Records every warning and error. Qt Test's own output still goes through.
 void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message) {
     if (type != QtDebugMsg && type != QtInfoMsg &&
         !message.startsWith(QLatin1String("QStandardPaths:"))) {
@@ -129,6 +129,7 @@ class TestCompareSweepPages : public QObject {
         QObject* lineChart = window->findChild<QObject*>(QStringLiteral("sweepLineChart"));
         QVERIFY(lineChart != nullptr);
         QVERIFY(lineChart->property("visible").toBool());
+        QVERIFY(lineChart->property("width").toDouble() > 200);
         QTest::qWait(50);
         saveScreenshot(window, QStringLiteral("sweep-line.png"));
 
