@@ -272,6 +272,7 @@ ColumnLayout {
 
     Dialog {
         id: renameDialog
+        objectName: "renameDialog"
         property int runId: -1
         title: qsTr("Rename run")
         modal: true
@@ -281,6 +282,7 @@ ColumnLayout {
 
         TextField {
             id: renameField
+            objectName: "renameField"
             implicitWidth: Theme.sidePaneWidth
             placeholderText: qsTr("Run name")
             ToolTip.visible: hovered

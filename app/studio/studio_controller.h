@@ -45,7 +45,8 @@ class StudioController : public QObject {
     Q_PROPERTY(double latencyP95 READ latencyP95 NOTIFY progressChanged)
     Q_PROPERTY(double latencyP99 READ latencyP99 NOTIFY progressChanged)
     Q_PROPERTY(int sampleCount READ sampleCount NOTIFY progressChanged)
-    // The finished runs of this session; every run that reaches Finished is added.
+    // The finished runs of this session: each run that reaches Finished, up to
+    // RunHistory::kCapacity.
     Q_PROPERTY(RunHistory* history READ history CONSTANT)
 
   public:
@@ -123,8 +124,8 @@ class StudioController : public QObject {
     void chooseChartedLimiter();
     const goflow::sim::LimiterConfig* chartedLimiter() const;
 
+    RunHistory m_history;  // declared first, so it outlives the runner that feeds it
     goflow::app::SimulationRunner m_runner;
-    RunHistory m_history;
     std::optional<goflow::sim::Scenario> m_scenario;
     QString m_path;
     QString m_error;

@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QQmlApplicationEngine>
+#include <QQuickItem>
 #include <QQuickWindow>
 #include <QtCharts/QXYSeries>
 #include <QtTest>
@@ -30,7 +31,11 @@ void recordMessage(QtMsgType type, const QMessageLogContext& context, const QStr
     g_previousHandler(type, context, message);
 }
 
+// Saves a screenshot after letting the event loop run briefly. Qt Charts in QML draws a chart
+// into a texture on a later frame, so a grab right after a change shows the previous drawing,
+// scaled to the new size. The pause only affects the picture, and no check depends on it.
 void saveScreenshot(QQuickWindow* window, const QString& name) {
+    QTest::qWait(100);
     const QImage image = window->grabWindow();
     QVERIFY(!image.isNull());
     QVERIFY(image.save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR)).filePath(name)));
@@ -104,8 +109,27 @@ class TestCompareSweepPages : public QObject {
                 qobject_cast<QXYSeries*>(chart->property("secondSeries").value<QObject*>());
             QCOMPARE(second->name(), feeder->secondName());
         }
-        QTest::qWait(50);  // lets the charts render before the grab
         saveScreenshot(window, QStringLiteral("compare.png"));
+
+        // Renaming the second run renames its chart series.
+        QObject* page = window->findChild<QObject*>(QStringLiteral("comparePage"));
+        QVERIFY(page != nullptr);
+        QVERIFY(
+            QMetaObject::invokeMethod(page, "openRename", Q_ARG(QVariant, feeder->secondRunId())));
+        auto* dialog = window->findChild<QObject*>(QStringLiteral("renameDialog"));
+        auto* field = window->findChild<QObject*>(QStringLiteral("renameField"));
+        QVERIFY(dialog != nullptr);
+        QVERIFY(field != nullptr);
+        QTRY_VERIFY(dialog->property("opened").toBool());
+        QVERIFY(field->setProperty("text", QStringLiteral("eight workers")));
+        saveScreenshot(window, QStringLiteral("compare-rename.png"));
+        QVERIFY(QMetaObject::invokeMethod(dialog, "accept"));
+        QCOMPARE(feeder->secondName(), QStringLiteral("eight workers"));
+        QObject* queueChart = window->findChild<QObject*>(QStringLiteral("compareQueueChart"));
+        auto* renamed =
+            qobject_cast<QXYSeries*>(queueChart->property("secondSeries").value<QObject*>());
+        QCOMPARE(renamed->name(), QStringLiteral("eight workers"));
+        QTRY_VERIFY(!dialog->property("visible").toBool());
 
         // A two-parameter sweep shows a grid.
         QVERIFY(pageBar->setProperty("currentIndex", 2));
@@ -118,8 +142,24 @@ class TestCompareSweepPages : public QObject {
         QVERIFY(sweep->start());
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
         QCOMPARE(sweep->resultDimensions(), 2);
-        QTest::qWait(50);
         saveScreenshot(window, QStringLiteral("sweep-grid.png"));
+
+        // Clicking a cell loads its configuration and switches to the Run tab.
+        auto* table = window->findChild<QQuickItem*>(QStringLiteral("sweepTable"));
+        QVERIFY(table != nullptr);
+        QQuickItem* cell = nullptr;
+        QVERIFY(QMetaObject::invokeMethod(table, "itemAtCell", Q_RETURN_ARG(QQuickItem*, cell),
+                                          Q_ARG(QPoint, QPoint(2, 1))));
+        QVERIFY(cell != nullptr);
+        const QPointF center = cell->mapToScene(QPointF(cell->width() / 2, cell->height() / 2));
+        QTest::mouseClick(window, Qt::LeftButton, {}, center.toPoint());
+        QTRY_COMPARE(pageBar->property("currentIndex").toInt(), 0);
+        QCOMPARE(controller->workers(), 6);
+        QCOMPARE(controller->queueCapacity(), 200);
+        QVERIFY2(controller->scenarioName().endsWith(
+                     QLatin1String("(pool.workers=6, pool.queue_capacity=200)")),
+                 qPrintable(controller->scenarioName()));
+        QVERIFY(pageBar->setProperty("currentIndex", 2));
 
         // A one-parameter sweep shows a line chart.
         sweep->setSecondParameter(QString());
@@ -129,14 +169,12 @@ class TestCompareSweepPages : public QObject {
         QObject* lineChart = window->findChild<QObject*>(QStringLiteral("sweepLineChart"));
         QVERIFY(lineChart != nullptr);
         QVERIFY(lineChart->property("visible").toBool());
-        QVERIFY(lineChart->property("width").toDouble() > 200);
-        QTest::qWait(50);
+        QTRY_VERIFY(lineChart->property("width").toDouble() > 200);  // after the next polish
         saveScreenshot(window, QStringLiteral("sweep-line.png"));
 
         // Bad input shows its message.
         sweep->setFirstRange(QStringLiteral("two..ten"));
         QVERIFY(!sweep->validationError().isEmpty());
-        QTest::qWait(50);
         saveScreenshot(window, QStringLiteral("sweep-invalid.png"));
 
         QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
