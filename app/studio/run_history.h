@@ -49,6 +49,8 @@ class RunHistory : public QAbstractListModel {
     };
     Q_ENUM(Role)
 
+    // NOTE: runs are kept whole, so memory grows with their sample count: 20 runs of an hour
+    // sampled every 10 ms would hold about 7 million samples.
     static constexpr int kCapacity = 20;
 
     explicit RunHistory(QObject* parent = nullptr);
