@@ -256,6 +256,13 @@ ApplicationWindow {
                     objectName: "designTab"
                     text: qsTr("Design")
                 }
+                TabButton {
+                    objectName: "compareTab"
+                    text: qsTr("Compare")
+                }
+                TabButton {
+                    text: qsTr("Sweep")
+                }
             }
 
             StackLayout {
@@ -274,6 +281,15 @@ ApplicationWindow {
                     objectName: "designPage"
                     controller: controller
                     onRunRequested: pageBar.currentIndex = 0
+                }
+                ComparePage {
+                    objectName: "comparePage"
+                    controller: controller
+                }
+                SweepPage {
+                    objectName: "sweepPage"
+                    controller: controller
+                    onConfigurationLoaded: pageBar.currentIndex = 0
                 }
             }
         }

@@ -25,6 +25,20 @@ double percent(std::uint64_t part, std::uint64_t whole) {
     return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
 }
 
+// Runs `scenario` to its end in steps of one simulated second, so that a stop request ends the run
+// early. The summary of a stopped run is incomplete, and the caller discards it.
+goflow::sim::Summary simulateUnlessStopped(const goflow::sim::Scenario& scenario,
+                                           const std::stop_token& stop) {
+    if (!stop.stop_possible()) {
+        return goflow::sim::simulate(scenario).summary;
+    }
+    goflow::sim::Engine engine(scenario);
+    while (!engine.finished() && !stop.stop_requested()) {
+        engine.run_until(engine.now() + std::chrono::seconds(1));
+    }
+    return engine.summary();
+}
+
 }  // namespace
 
 goflow::Result<SweepAxis> parseSweepAxis(const QString& spec) {
@@ -88,7 +102,7 @@ goflow::Result<SweepAxis> parseSweepAxis(const QString& spec) {
 
 goflow::Result<std::vector<SweepPoint>> runSweep(
     const goflow::sim::Scenario& scenario, const std::vector<SweepAxis>& axes, unsigned threads,
-    const std::function<void(std::size_t, std::size_t)>& progress) {
+    const std::function<void(std::size_t, std::size_t)>& progress, std::stop_token stop) {
     std::size_t total = 1;
     for (const SweepAxis& axis : axes) {
         total *= axis.values.size();
@@ -129,8 +143,8 @@ goflow::Result<std::vector<SweepPoint>> runSweep(
     std::vector<std::jthread> pool;
     for (unsigned w = 0; w < workers; ++w) {
         pool.emplace_back([&] {
-            for (std::size_t i = next++; i < total; i = next++) {
-                points[i].summary = goflow::sim::simulate(variants[i]).summary;
+            for (std::size_t i = next++; i < total && !stop.stop_requested(); i = next++) {
+                points[i].summary = simulateUnlessStopped(variants[i], stop);
                 {
                     std::lock_guard guard(mutex);
                     ++done;
@@ -139,12 +153,22 @@ goflow::Result<std::vector<SweepPoint>> runSweep(
             }
         });
     }
+    std::stop_callback wake_on_stop(stop, [&] {
+        std::lock_guard guard(mutex);
+        finished_one.notify_all();
+    });
     std::unique_lock lock(mutex);
-    while (done < total) {
+    while (done < total && !stop.stop_requested()) {
         finished_one.wait(lock);
-        if (progress) {
+        if (progress && !stop.stop_requested()) {
             progress(done, total);
         }
+    }
+    lock.unlock();
+    pool.clear();  // joins the workers, which stop at their next check of `stop`
+    if (stop.stop_requested()) {
+        return goflow::Error(std::make_error_code(std::errc::operation_canceled),
+                             "the sweep was cancelled");
     }
     return points;
 }

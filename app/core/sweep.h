@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <stop_token>
 #include <vector>
 
 #include "goflow/result.hpp"
@@ -32,10 +33,11 @@ struct SweepPoint {
 // (0 means one per core), and returns the points in grid order: the last axis varies fastest.
 // `progress` is called from the calling thread with (done, total) as runs finish. Fails before
 // running anything when a value is out of range for its parameter, naming both; at most
-// 100,000 combinations.
+// 100,000 combinations. A stop request on `stop` ends every run within about one simulated
+// second of its work and makes the sweep fail with errc::operation_canceled.
 goflow::Result<std::vector<SweepPoint>> runSweep(
     const goflow::sim::Scenario& scenario, const std::vector<SweepAxis>& axes, unsigned threads,
-    const std::function<void(std::size_t, std::size_t)>& progress = {});
+    const std::function<void(std::size_t, std::size_t)>& progress = {}, std::stop_token stop = {});
 
 // Formats the points as an aligned table: the axes, then offered, completed %, rejected %,
 // p50 and p99 latency and the pool's maximum queue depth.

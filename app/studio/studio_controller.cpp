@@ -70,6 +70,16 @@ StudioController::StudioController(QObject* parent) : QObject(parent) {
     connect(&m_runner, &Runner::samplesAppended, this, &StudioController::onSamplesAppended);
     connect(&m_runner, &Runner::stateChanged, this, &StudioController::stateChanged);
     connectLiveSession();
+    connect(&m_runner, &Runner::stateChanged, this, [this](Runner::State state) {
+        if (state == Runner::State::Finished && m_scenario) {
+            emit runFinished(m_history.add(*m_scenario, m_runner.samples(), m_runner.summary()));
+        }
+    });
+    connect(&m_live, &goflow::app::LiveSession::stateChanged, this, [this] {
+        if (m_live.state() == goflow::app::LiveSession::State::Finished && m_scenario) {
+            emit runFinished(m_history.add(*m_scenario, m_live.samples(), m_live.summary()));
+        }
+    });
 }
 
 bool StudioController::load(const QString& pathOrUrl) {
@@ -81,11 +91,11 @@ bool StudioController::load(const QString& pathOrUrl) {
         qCWarning(lcController) << "cannot load scenario:" << m_error;
         return false;
     }
-    adoptScenario(std::move(*scenario), path);
+    loadScenario(std::move(*scenario), path);
     return true;
 }
 
-void StudioController::adoptScenario(goflow::sim::Scenario scenario, const QString& path) {
+void StudioController::loadScenario(goflow::sim::Scenario scenario, const QString& path) {
     m_runner.stop();
     m_live.stop();
     restartCursor();
@@ -108,7 +118,7 @@ bool StudioController::loadScenarioText(const QString& jsonText, const QString& 
         qCWarning(lcController) << "cannot load edited scenario:" << m_error;
         return false;
     }
-    adoptScenario(std::move(*scenario), path);
+    loadScenario(std::move(*scenario), path);
     return true;
 }
 

@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "live_session.h"
+#include "run_history.h"
 #include "simulation_runner.h"
 
 class StudioController : public QObject {
@@ -66,6 +67,9 @@ class StudioController : public QObject {
     Q_PROPERTY(QVariantList liveLimiters READ liveLimiters NOTIFY liveParametersChanged)
     Q_PROPERTY(QVariantList liveStages READ liveStages NOTIFY liveParametersChanged)
     Q_PROPERTY(QVariantList markers READ markers NOTIFY markersChanged)
+    // The finished runs of this session: each run that reaches Finished, up to
+    // RunHistory::kCapacity.
+    Q_PROPERTY(RunHistory* history READ history CONSTANT)
 
   public:
     enum class RunState { Idle, Running, Paused, Finished };
@@ -199,6 +203,12 @@ class StudioController : public QObject {
     // Stops any run and shows `samples` as a finished run of the loaded scenario.
     void showRecordedRun(std::vector<goflow::sim::Sample> samples, goflow::sim::Summary summary);
 
+    RunHistory* history() { return &m_history; }
+    const std::optional<goflow::sim::Scenario>& scenario() const { return m_scenario; }
+    // Replaces the scenario with one built in memory (a sweep's configuration), stopping any
+    // run. `path` is the file it derives from, kept as scenarioPath.
+    void loadScenario(goflow::sim::Scenario scenario, const QString& path);
+
   signals:
     void scenarioChanged();
     void errorMessageChanged();
@@ -209,10 +219,10 @@ class StudioController : public QObject {
     void liveParametersChanged();
     void markersChanged();
     void cursorChanged();
+    // Emitted after a finished run was added to the history.
+    void runFinished(int runId);
 
   private:
-    // Stops any run and makes `scenario` the current one, read from `path`.
-    void adoptScenario(goflow::sim::Scenario scenario, const QString& path);
     void setError(const QString& message);
     void chooseChartedLimiter();
     const goflow::sim::LimiterConfig* chartedLimiter() const;
@@ -231,6 +241,7 @@ class StudioController : public QObject {
     void onSamplesAppended(int first, int count);
     void restartCursor();
 
+    RunHistory m_history;  // declared first, so it outlives the runner that feeds it
     goflow::app::SimulationRunner m_runner;
     goflow::app::LiveSession m_live;
     RunMode m_runMode = RunMode::Replay;

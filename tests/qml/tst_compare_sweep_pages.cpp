@@ -1,0 +1,185 @@
+// Opens the Studio's Compare and Sweep tabs offscreen after two runs and a small sweep, checks
+// that the charts and the grid received their data, saves screenshots, and fails on any QML
+// warning.
+
+#include <QtQml/qqmlextensionplugin.h>
+#include <QApplication>
+#include <QDir>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QtCharts/QXYSeries>
+#include <QtTest>
+
+#include "compare_feeder.h"
+#include "studio_controller.h"
+#include "sweep_controller.h"
+
+Q_IMPORT_QML_PLUGIN(Goflow_StudioPlugin)
+
+namespace {
+
+QStringList g_messages;
+QtMessageHandler g_previousHandler = nullptr;
+
+// Records every warning and error. Qt Test's own output still goes through.
+void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+    if (type != QtDebugMsg && type != QtInfoMsg &&
+        !message.startsWith(QLatin1String("QStandardPaths:"))) {
+        g_messages.append(message);
+    }
+    g_previousHandler(type, context, message);
+}
+
+// Saves a screenshot after letting the event loop run briefly. Qt Charts in QML draws a chart
+// into a texture on a later frame, so a grab right after a change shows the previous drawing,
+// scaled to the new size. The pause only affects the picture, and no check depends on it.
+void saveScreenshot(QQuickWindow* window, const QString& name) {
+    QTest::qWait(100);
+    const QImage image = window->grabWindow();
+    QVERIFY(!image.isNull());
+    QVERIFY(image.save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR)).filePath(name)));
+}
+
+}  // namespace
+
+class TestCompareSweepPages : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void initTestCase() { g_previousHandler = qInstallMessageHandler(recordMessage); }
+
+    void cleanupTestCase() { qInstallMessageHandler(g_previousHandler); }
+
+    void compareAndSweepTabs() {
+        g_messages.clear();
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine.setInitialProperties({
+            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
+            {QStringLiteral("initialScenario"),
+             QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/undersized-pool.json")},
+            {QStringLiteral("autoRun"), true},
+            {QStringLiteral("initialSpeed"), QStringLiteral("max")},
+        });
+        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
+        QCOMPARE(engine.rootObjects().size(), 1);
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
+        QVERIFY(window != nullptr);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
+        QVERIFY(controller != nullptr);
+        QObject* pageBar = window->findChild<QObject*>(QStringLiteral("pageBar"));
+        QVERIFY(pageBar != nullptr);
+
+        // The Compare tab before any run finished shows its hint.
+        QVERIFY(pageBar->setProperty("currentIndex", 1));
+        QTRY_COMPARE_WITH_TIMEOUT(controller->history()->count(), 1, 30000);
+        auto* feeder = window->findChild<CompareFeeder*>(QStringLiteral("compareFeeder"));
+        QVERIFY(feeder != nullptr);
+        QVERIFY(!feeder->ready());
+        saveScreenshot(window, QStringLiteral("compare-one-run.png"));
+
+        // A second run with a bigger pool.
+        auto* sweep = window->findChild<SweepController*>(QStringLiteral("sweepController"));
+        QVERIFY(sweep != nullptr);
+        auto scenario = *controller->scenario();
+        scenario.pool.servers *= 2;
+        scenario.name += " (twice the workers)";
+        controller->loadScenario(scenario, controller->scenarioPath());
+        controller->run();
+        QTRY_COMPARE_WITH_TIMEOUT(controller->history()->count(), 2, 30000);
+        QVERIFY(feeder->ready());
+        QCOMPARE(feeder->secondRunId(), controller->history()->idAt(1));
+
+        for (const char* chartName :
+             {"compareQueueChart", "compareLimiterChart", "compareLatencyChart",
+              "compareAdmittedChart", "compareRejectedChart"}) {
+            QObject* chart = window->findChild<QObject*>(QString::fromLatin1(chartName));
+            QVERIFY2(chart != nullptr, chartName);
+            for (const char* seriesName : {"firstSeries", "secondSeries"}) {
+                auto* series =
+                    qobject_cast<QXYSeries*>(chart->property(seriesName).value<QObject*>());
+                QVERIFY2(series != nullptr, seriesName);
+                QVERIFY2(series->count() >= 2, qPrintable(QStringLiteral("%1.%2 has %3 points")
+                                                              .arg(chartName, seriesName)
+                                                              .arg(series->count())));
+            }
+            auto* second =
+                qobject_cast<QXYSeries*>(chart->property("secondSeries").value<QObject*>());
+            QCOMPARE(second->name(), feeder->secondName());
+        }
+        saveScreenshot(window, QStringLiteral("compare.png"));
+
+        // Renaming the second run renames its chart series.
+        QObject* page = window->findChild<QObject*>(QStringLiteral("comparePage"));
+        QVERIFY(page != nullptr);
+        QVERIFY(
+            QMetaObject::invokeMethod(page, "openRename", Q_ARG(QVariant, feeder->secondRunId())));
+        auto* dialog = window->findChild<QObject*>(QStringLiteral("renameDialog"));
+        auto* field = window->findChild<QObject*>(QStringLiteral("renameField"));
+        QVERIFY(dialog != nullptr);
+        QVERIFY(field != nullptr);
+        QTRY_VERIFY(dialog->property("opened").toBool());
+        QVERIFY(field->setProperty("text", QStringLiteral("eight workers")));
+        saveScreenshot(window, QStringLiteral("compare-rename.png"));
+        QVERIFY(QMetaObject::invokeMethod(dialog, "accept"));
+        QCOMPARE(feeder->secondName(), QStringLiteral("eight workers"));
+        QObject* queueChart = window->findChild<QObject*>(QStringLiteral("compareQueueChart"));
+        auto* renamed =
+            qobject_cast<QXYSeries*>(queueChart->property("secondSeries").value<QObject*>());
+        QCOMPARE(renamed->name(), QStringLiteral("eight workers"));
+        QTRY_VERIFY(!dialog->property("visible").toBool());
+
+        // A two-parameter sweep shows a grid.
+        QVERIFY(pageBar->setProperty("currentIndex", 2));
+        sweep->setFirstParameter(QStringLiteral("pool.workers"));
+        sweep->setFirstRange(QStringLiteral("4..10:2"));
+        sweep->setSecondParameter(QStringLiteral("pool.queue_capacity"));
+        sweep->setSecondRange(QStringLiteral("50,100,200"));
+        QVERIFY2(sweep->validationError().isEmpty(), qPrintable(sweep->validationError()));
+        QSignalSpy finished(sweep, &SweepController::finished);
+        QVERIFY(sweep->start());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QCOMPARE(sweep->resultDimensions(), 2);
+        saveScreenshot(window, QStringLiteral("sweep-grid.png"));
+
+        // Clicking a cell loads its configuration and switches to the Run tab.
+        auto* table = window->findChild<QQuickItem*>(QStringLiteral("sweepTable"));
+        QVERIFY(table != nullptr);
+        QQuickItem* cell = nullptr;
+        QVERIFY(QMetaObject::invokeMethod(table, "itemAtCell", Q_RETURN_ARG(QQuickItem*, cell),
+                                          Q_ARG(QPoint, QPoint(2, 1))));
+        QVERIFY(cell != nullptr);
+        const QPointF center = cell->mapToScene(QPointF(cell->width() / 2, cell->height() / 2));
+        QTest::mouseClick(window, Qt::LeftButton, {}, center.toPoint());
+        QTRY_COMPARE(pageBar->property("currentIndex").toInt(), 0);
+        QCOMPARE(controller->workers(), 6);
+        QCOMPARE(controller->queueCapacity(), 200);
+        QVERIFY2(controller->scenarioName().endsWith(
+                     QLatin1String("(pool.workers=6, pool.queue_capacity=200)")),
+                 qPrintable(controller->scenarioName()));
+        QVERIFY(pageBar->setProperty("currentIndex", 2));
+
+        // A one-parameter sweep shows a line chart.
+        sweep->setSecondParameter(QString());
+        QVERIFY(sweep->start());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 120000);
+        QCOMPARE(sweep->resultDimensions(), 1);
+        QObject* lineChart = window->findChild<QObject*>(QStringLiteral("sweepLineChart"));
+        QVERIFY(lineChart != nullptr);
+        QVERIFY(lineChart->property("visible").toBool());
+        QTRY_VERIFY(lineChart->property("width").toDouble() > 200);  // after the next polish
+        saveScreenshot(window, QStringLiteral("sweep-line.png"));
+
+        // Bad input shows its message.
+        sweep->setFirstRange(QStringLiteral("two..ten"));
+        QVERIFY(!sweep->validationError().isEmpty());
+        saveScreenshot(window, QStringLiteral("sweep-invalid.png"));
+
+        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+    }
+};
+
+QTEST_MAIN(TestCompareSweepPages)
+#include "tst_compare_sweep_pages.moc"
