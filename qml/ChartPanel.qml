@@ -34,16 +34,37 @@ Rectangle {
         if (seriesObjects.length !== seriesSpecs.length)
             return;
         let top = 0;
-        for (let i = 0; i < seriesSpecs.length; ++i)
-            top = Math.max(top, feeder.update(seriesObjects[i], seriesSpecs[i].metric, station));
+        for (let i = 0; i < seriesSpecs.length; ++i) {
+            const spec = seriesSpecs[i];
+            if (spec.theory !== undefined) {
+                // A queueing-theory line holds for the pool only, and only where theory applies.
+                if (spec.theory === null || !spec.theory.available || station !== 0) {
+                    seriesObjects[i].clear();
+                } else {
+                    spec.theory.updateSeries(seriesObjects[i], spec.line, feeder.timeSpan());
+                    top = Math.max(top, theoryValue(spec));
+                }
+                continue;
+            }
+            top = Math.max(top, feeder.update(seriesObjects[i], spec.metric, station));
+        }
         axes.fit(feeder.timeStart(), feeder.timeSpan(), top);
         refreshReadout();
+    }
+
+    // Returns the predicted value of a theory series, or NaN where theory does not apply.
+    function theoryValue(spec) {
+        if (spec.theory === null || !spec.theory.available || station !== 0)
+            return NaN;
+        return spec.line === TheoryModel.MeanQueueLength ? spec.theory.meanQueueLength
+                                                         : spec.theory.meanWaitMs;
     }
 
     function refreshReadout() {
         const values = [];
         for (const spec of seriesSpecs) {
-            const value = feeder.valueAt(spec.metric, station);
+            const value = spec.theory !== undefined ? theoryValue(spec)
+                                                    : feeder.valueAt(spec.metric, station);
             values.push(isNaN(value) ? qsTr("–")
                                      : Number(value).toLocaleString(Qt.locale(), "f",
                                                                     spec.decimals ?? 0));

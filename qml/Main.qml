@@ -275,6 +275,7 @@ ApplicationWindow {
                     objectName: "runPage"
                     controller: controller
                     feeder: feeder
+                    theory: insightColumn.theory
                 }
                 DesignPage {
                     id: designPage
@@ -295,8 +296,11 @@ ApplicationWindow {
         }
 
         InsightColumn {
+            id: insightColumn
             objectName: "insightColumn"
             controller: controller
+            // A picked event moves the replay's time cursor to that moment.
+            onJumpRequested: (seconds) => controller.cursorSeconds = seconds
             visible: pageBar.currentIndex === 0
             Layout.preferredWidth: Theme.sidePaneWidth * 0.85
             Layout.fillHeight: true

@@ -10,9 +10,12 @@ ColumnLayout {
 
     required property StudioController controller
     required property ChartFeeder feeder
+    // Draws queueing theory's mean queue length on the pool's queue chart when it applies.
+    property TheoryModel theory: null
     // Returns every chart on the page, for refreshing them together.
     function charts() {
-        return [tokenChart, queueChart, busyChart, ratesChart, stationLatencyChart, latencyChart];
+        return [tokenChart, queueChart, busyChart, ratesChart, stationLatencyChart, latencyChart,
+                writerChart];
     }
 
     function refresh() {
@@ -141,7 +144,10 @@ ColumnLayout {
                 seriesSpecs: [
                     { metric: ChartFeeder.QueueDepth, name: qsTr("queued"), color: Theme.queue },
                     { metric: ChartFeeder.QueueCapacityLine, name: qsTr("capacity"),
-                      color: Theme.reference, dashed: true }
+                      color: Theme.reference, dashed: true },
+                    { theory: root.theory, line: TheoryModel.MeanQueueLength,
+                      name: qsTr("theory: mean queue"), color: Theme.theory, dashed: true,
+                      decimals: 1 }
                 ]
                 Layout.fillWidth: true
                 Layout.preferredHeight: Theme.chartHeight
@@ -222,6 +228,28 @@ ColumnLayout {
                     { metric: ChartFeeder.LatencyP99, name: qsTr("p99"),
                       color: Theme.percentile99, decimals: 1 }
                 ]
+                Layout.fillWidth: true
+                Layout.preferredHeight: Theme.chartHeight
+            }
+            ChartPanel {
+                id: writerChart
+                objectName: "writerChart"
+                markers: root.controller.markers
+                feeder: root.feeder
+                controller: root.controller
+                title: qsTr("Writer buffer")
+                valueTitle: qsTr("KiB")
+                seriesSpecs: [
+                    { metric: ChartFeeder.WriterBufferedKiB, name: qsTr("buffered KiB"),
+                      color: Theme.writer, decimals: 1 },
+                    { metric: ChartFeeder.WriterBufferLine, name: qsTr("buffer size"),
+                      color: Theme.reference, dashed: true },
+                    { metric: ChartFeeder.WriterFlushesPerSecond, name: qsTr("flushes/s"),
+                      color: Theme.admitted, dotted: true, decimals: 1 },
+                    { metric: ChartFeeder.WriterDroppedPerSecond, name: qsTr("dropped/s"),
+                      color: Theme.rejected, decimals: 1 }
+                ]
+                emptyText: root.controller.hasWriter ? "" : qsTr("This scenario has no writer.")
                 Layout.fillWidth: true
                 Layout.preferredHeight: Theme.chartHeight
             }

@@ -43,6 +43,8 @@ QtObject {
     readonly property color percentile95: dark ? "#f0a457" : "#d9822b"
     readonly property color percentile99: dark ? "#f07070" : "#c23b3b"
     readonly property color cursor: text
+    readonly property color writer: dark ? "#c792ea" : "#8e44ad"
+    readonly property color theory: dark ? "#9aa4b0" : "#5b6470"
 
     // Charts: the area around the plot, the plot itself, axes, grid and legend.
     readonly property color chartBackground: panel

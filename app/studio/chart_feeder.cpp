@@ -159,9 +159,20 @@ bool ChartFeeder::sampleValue(Metric metric, int station, std::size_t index, dou
                     : metric == Metric::StationLatencyP95 ? stationSample->latency_p95_ms
                                                           : stationSample->latency_p99_ms;
             return true;
+        case Metric::WriterBufferedKiB:
+        case Metric::WriterFlushesPerSecond:
+        case Metric::WriterDroppedPerSecond:
+            if (!m_controller->hasWriter()) {
+                return false;
+            }
+            value = metric == Metric::WriterBufferedKiB ? s.writer_buffered_bytes / 1024.0
+                    : metric == Metric::WriterFlushesPerSecond ? s.writer_flushes * perSecond
+                                                               : s.writer_dropped * perSecond;
+            return true;
         case Metric::LimiterReferenceLine:
         case Metric::QueueCapacityLine:
         case Metric::WorkerCountLine:
+        case Metric::WriterBufferLine:
             return false;
     }
     return false;
@@ -179,6 +190,14 @@ QList<QPointF> ChartFeeder::points(Metric metric, int station) const {
             return m_controller->stationCapacitySteps(station, timeSpan());
         case Metric::WorkerCountLine:
             return m_controller->stationServerSteps(station, timeSpan());
+        case Metric::WriterBufferLine: {
+            if (!m_controller->hasWriter()) {
+                return out;
+            }
+            // The buffer size is fixed when the writer is built, so the line is flat.
+            const double kib = static_cast<double>(m_controller->writerBufferBytes()) / 1024.0;
+            return {QPointF(0, kib), QPointF(timeSpan(), kib)};
+        }
         default:
             break;
     }

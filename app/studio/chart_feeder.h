@@ -44,6 +44,10 @@ class ChartFeeder : public QObject {
         StationLatencyP50,
         StationLatencyP95,
         StationLatencyP99,
+        WriterBufferedKiB,  // accepted bytes not yet written, as AsyncWriter's snapshot counts them
+        WriterBufferLine,   // the writer's buffer size in KiB
+        WriterFlushesPerSecond,
+        WriterDroppedPerSecond,  // records dropped by a full writer under the fail policy
     };
     Q_ENUM(Metric)
 

@@ -62,7 +62,7 @@ void EventLogModel::setController(StudioController* controller) {
 }
 
 void EventLogModel::followController(bool skipHeldSamples) {
-    setScenario(m_controller ? scenarioOf(*m_controller) : std::nullopt);
+    setScenario(m_controller ? m_controller->scenario() : std::nullopt);
     if (!m_controller) {
         return;
     }

@@ -33,6 +33,7 @@ class StudioController : public QObject {
     Q_PROPERTY(QString scenarioDetails READ scenarioDetails NOTIFY scenarioChanged)
     Q_PROPERTY(bool scenarioLoaded READ scenarioLoaded NOTIFY scenarioChanged)
     Q_PROPERTY(bool hasLimiter READ hasLimiter NOTIFY scenarioChanged)
+    Q_PROPERTY(bool hasWriter READ hasWriter NOTIFY scenarioChanged)
     Q_PROPERTY(QString limiterTitle READ limiterTitle NOTIFY scenarioChanged)
     Q_PROPERTY(QString limiterValueName READ limiterValueName NOTIFY scenarioChanged)
     Q_PROPERTY(QString limiterReferenceName READ limiterReferenceName NOTIFY scenarioChanged)
@@ -129,6 +130,11 @@ class StudioController : public QObject {
     QString scenarioDetails() const;
     bool scenarioLoaded() const { return m_scenario.has_value(); }
     bool hasLimiter() const { return m_limiterIndex >= 0; }
+    bool hasWriter() const { return m_scenario && m_scenario->writer.has_value(); }
+    // The writer's buffer size in bytes, or 0 without a writer.
+    qint64 writerBufferBytes() const {
+        return hasWriter() ? static_cast<qint64>(m_scenario->writer->buffer_bytes) : 0;
+    }
     // Position of the charted limiter in Sample::limiter_levels, or -1. The chart shows the
     // first token bucket of any class, or else the first limiter of any kind.
     int limiterIndex() const { return m_limiterIndex; }

@@ -172,29 +172,12 @@ QString checkPool(const Scenario& scenario) {
 
 }  // namespace
 
-std::optional<goflow::sim::Scenario> scenarioOf(const StudioController& controller) {
-    if (!controller.scenarioLoaded()) {
-        return std::nullopt;
-    }
-    auto scenario = goflow::app::loadScenarioFile(controller.scenarioPath());
-    if (!scenario) {
-        qCWarning(lcTheory) << "cannot reread scenario:"
-                            << QString::fromStdString(scenario.error().describe());
-        return std::nullopt;
-    }
-    return std::move(*scenario);
-}
-
 namespace {
 
-// Returns the scenario's "look_for" notes when the format has them, or nothing.
-template <class S>
-QStringList lookForNotes(const S& scenario) {
+QStringList lookForNotes(const goflow::sim::Scenario& scenario) {
     QStringList notes;
-    if constexpr (requires { scenario.look_for; }) {
-        for (const auto& note : scenario.look_for) {
-            notes.append(QString::fromStdString(note));
-        }
+    for (const auto& note : scenario.look_for) {
+        notes.append(QString::fromStdString(note));
     }
     return notes;
 }
@@ -274,7 +257,7 @@ void TheoryModel::setController(StudioController* controller) {
 }
 
 void TheoryModel::followController(bool skipHeldSamples) {
-    setScenario(m_controller ? scenarioOf(*m_controller) : std::nullopt);
+    setScenario(m_controller ? m_controller->scenario() : std::nullopt);
     if (!m_controller) {
         return;
     }

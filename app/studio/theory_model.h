@@ -42,12 +42,6 @@
 #include "queueing_theory.h"
 #include "studio_controller.h"
 
-// Returns the scenario that `controller` has open, read again from its file, or nothing when
-// none is open or the file no longer loads.
-// NOTE: rereads the file because StudioController does not expose its Scenario. An edit to the
-// file after loading would show here but not in the run.
-std::optional<goflow::sim::Scenario> scenarioOf(const StudioController& controller);
-
 class TheoryModel : public QObject {
     Q_OBJECT
     QML_ELEMENT

@@ -505,8 +505,20 @@ class TestInsight : public QObject {
         QVERIFY2(model.unavailableReason().contains(QLatin1String("changes from 60/s to 400/s")),
                  qPrintable(model.unavailableReason()));
         QVERIFY(model.referenceLine(TheoryModel::Line::MeanQueueLength, 30).isEmpty());
+        // api-burst ships its own notes, shown as they are.
+        const auto& notes = controller.scenario()->look_for;
+        QVERIFY(!notes.empty());
+        QCOMPARE(model.lookFor().size(), static_cast<qsizetype>(notes.size()));
+        QCOMPARE(model.lookFor().front(), QString::fromStdString(notes.front()));
+        QVERIFY(model.lookForFromScenario());
+
         // Without look_for notes the panel falls back to the description.
-        QCOMPARE(model.lookFor(), QStringList{controller.scenarioDescription()});
+        QVERIFY(controller.loadScenarioText(
+            QStringLiteral("{\"version\": 1, \"name\": \"bare\", \"description\": \"Just a pool.\","
+                           " \"load\": {\"phases\": [{\"rate\": 10, \"duration_s\": 1}]},"
+                           " \"pool\": {\"workers\": 1}}"),
+            QString(), QString()));
+        QCOMPARE(model.lookFor(), QStringList{QStringLiteral("Just a pool.")});
         QVERIFY(!model.lookForFromScenario());
     }
 
