@@ -134,14 +134,22 @@ ApplicationWindow {
                 }
             }
 
-            TabBar {
-                id: pageBar
-                objectName: "pageBar"
+            RowLayout {
                 Layout.fillWidth: true
 
-                TabButton {
-                    text: qsTr("Run")
+                TabBar {
+                    id: pageBar
+                    objectName: "pageBar"
+                    Layout.fillWidth: true
+
+                    TabButton {
+                        text: qsTr("Run")
+                    }
+                    TabButton {
+                        text: qsTr("Streams")
+                    }
                 }
+                ExportMenu { controller: controller; window: root; chartRoot: runPage }
             }
 
             StackLayout {
@@ -154,6 +162,10 @@ ApplicationWindow {
                     objectName: "runPage"
                     controller: controller
                     feeder: feeder
+                }
+                StreamPage {
+                    objectName: "streamPage"
+                    controller: controller
                 }
             }
         }

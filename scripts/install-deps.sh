@@ -10,7 +10,7 @@ packages=(
     qt6-base-dev qt6-declarative-dev qt6-charts-dev libgl-dev
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
     qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript
-    qml6-module-qtcharts fonts-dejavu-core
+    qml6-module-qtcharts qml6-module-qtquick-dialogs fonts-dejavu-core
     # optional time-zone support for cron schedules, and the tz database
     libhowardhinnant-date-dev tzdata
     # benchmarks and their baselines

@@ -99,6 +99,9 @@ class StudioController : public QObject {
     int sampleCount() const { return static_cast<int>(m_runner.samples().size()); }
 
     const std::vector<goflow::sim::Sample>& samples() const { return m_runner.samples(); }
+    const goflow::sim::Summary& summary() const { return m_runner.summary(); }
+    // The loaded scenario, without the run's live parameter changes; empty before a load.
+    const std::optional<goflow::sim::Scenario>& scenario() const { return m_scenario; }
 
   signals:
     void scenarioChanged();
