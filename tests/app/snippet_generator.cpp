@@ -24,7 +24,10 @@ int main(int argc, char** argv) {
     out << goflow::app::libgoflowSnippet(*scenario);
     out.close();
     if (!out) {
-        std::fprintf(stderr, "%s: cannot write the snippet\n", argv[2]);
+        std::fprintf(
+            stderr,
+            "%s: failed to write the snippet: check that its folder exists and is writable\n",
+            argv[2]);
         return 3;
     }
     return 0;
