@@ -364,7 +364,7 @@ RowLayout {
                 spacing: Theme.smallSpacing
 
                 Label {
-                    visible: lab.hasResult || lab.running
+                    visible: lab.hasCounts
                     text: qsTr("Light bar: elements in. Dark bar: elements out. A limit stops "
                                + "pulling early, so the steps before it see fewer elements.")
                     color: Theme.mutedText
@@ -373,7 +373,7 @@ RowLayout {
                     Layout.fillWidth: true
                 }
                 Label {
-                    visible: !lab.hasResult && !lab.running
+                    visible: !lab.hasCounts
                     text: qsTr("Run the stream to see how many elements each step passes on.")
                     color: Theme.mutedText
                     wrapMode: Text.Wrap
@@ -381,7 +381,7 @@ RowLayout {
                 }
 
                 CountBar {
-                    visible: lab.hasResult || lab.running
+                    visible: lab.hasCounts
                     label: qsTr("source")
                     inCount: lab.sourceProduced
                     outCount: lab.sourceProduced
@@ -395,7 +395,7 @@ RowLayout {
                         required property string title
                         required property var enteredCount
                         required property var leftCount
-                        visible: enteredCount >= 0
+                        visible: lab.hasCounts && enteredCount >= 0
                         label: qsTr("%1. %2").arg(index + 1).arg(title)
                         inCount: enteredCount
                         outCount: leftCount

@@ -410,7 +410,12 @@ StreamLab::StreamLab(QObject* parent) : QObject(parent) {
             m_countsStale = true;
             cancel();
         }
-        emit progressChanged();  // largestCount changes with the counts
+        forgetCounts();
+    });
+    connect(this, &StreamLab::sourceChanged, this, [this] {
+        if (!running()) {
+            forgetCounts();
+        }
     });
 }
 
@@ -524,6 +529,14 @@ std::vector<double> StreamLab::scenarioValues(QString& error) const {
     return values;
 }
 
+void StreamLab::forgetCounts() {
+    if (m_hasCounts) {
+        m_hasCounts = false;
+        m_steps.clearCounts();
+    }
+    emit progressChanged();  // largestCount changes with the counts
+}
+
 void StreamLab::setFailure(const QString& message) {
     m_error = message;
     m_hasResult = false;
@@ -561,6 +574,7 @@ bool StreamLab::run() {
 
     m_counters = counters;
     m_countsStale = false;
+    m_hasCounts = true;
     m_error.clear();
     m_hasResult = false;
     m_canceled = false;
@@ -640,6 +654,7 @@ void StreamLab::finishRun(const Outcome& outcome) {
         m_error = tr("The stream failed: %1").arg(outcome.error);
     }
     m_hasResult = outcome.error.isEmpty();
+    m_hasCounts = !m_countsStale;
     m_outputCount = outcome.outputCount;
     m_elapsedSeconds = outcome.elapsedSeconds;
     m_preview = outcome.preview;

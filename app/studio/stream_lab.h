@@ -56,6 +56,7 @@ class StreamLab : public QObject {
     Q_PROPERTY(double elementsPerSecond READ elementsPerSecond NOTIFY resultChanged)
     Q_PROPERTY(QVariantList preview READ preview NOTIFY resultChanged)
     Q_PROPERTY(qint64 largestCount READ largestCount NOTIFY progressChanged)
+    Q_PROPERTY(bool hasCounts READ hasCounts NOTIFY progressChanged)
 
   public:
     enum class SourceKind { Range, RandomIntegers, Latencies, StatusCodes, ScenarioSamples };
@@ -121,6 +122,9 @@ class StreamLab : public QObject {
     double elapsedSeconds() const { return m_elapsedSeconds; }
     double elementsPerSecond() const;
     QVariantList preview() const { return m_preview; }
+    // Whether the source and step counts belong to the current pipeline: true from the start
+    // of a run, also a failed or canceled one, until the source or a step changes.
+    bool hasCounts() const { return m_hasCounts; }
     // The largest of the source count and every step's counts, for scaling the count bars.
     qint64 largestCount() const;
 
@@ -149,6 +153,7 @@ class StreamLab : public QObject {
     void pollCounters();
     void finishRun(const Outcome& outcome);
     void setFailure(const QString& message);
+    void forgetCounts();
 
     StepModel m_steps;
     QPointer<StudioController> m_controller;
@@ -165,6 +170,7 @@ class StreamLab : public QObject {
     std::thread m_worker;
     std::shared_ptr<Counters> m_counters;
     bool m_countsStale = false;  // the steps were edited during the run
+    bool m_hasCounts = false;
     QTimer m_pollTimer;
     bool m_hasResult = false;
     bool m_canceled = false;

@@ -343,6 +343,7 @@ class TestStreamLab : public QObject {
         addStep(*lab.steps(), Kind::Limit, 0, QStringLiteral("5"));
         QVERIFY(runToEnd(lab));
         QVERIFY(!lab.hasResult());
+        QVERIFY(lab.hasCounts());
         QVERIFY(!lab.canceled());
         QCOMPARE(lab.errorMessage(),
                  QStringLiteral("The stream failed: step 2 (x * 10) produced inf from 1e+308"));
@@ -469,6 +470,25 @@ class TestStreamLab : public QObject {
         QVERIFY(finished.wait(30000));
         QVERIFY(lab.canceled());
         QCOMPARE(lab.steps()->steps().back().entered, -1);  // the new step never ran
+        QVERIFY(!lab.hasCounts());
+    }
+
+    void countsResetWhenPipelineChanges() {
+        StreamLab lab;
+        useRange(lab, QStringLiteral("0"), QStringLiteral("10"));
+        addStep(*lab.steps(), Kind::Limit, 0, QStringLiteral("4"));
+        QVERIFY(!lab.hasCounts());
+        QVERIFY(runToEnd(lab));
+        QVERIFY(lab.hasCounts());
+        QCOMPARE(lab.largestCount(), 4);
+        lab.steps()->setFirstText(0, QStringLiteral("6"));
+        QVERIFY(!lab.hasCounts());
+        QCOMPARE(lab.steps()->steps().front().entered, -1);
+        QVERIFY(runToEnd(lab));
+        QCOMPARE(lab.largestCount(), 6);
+        lab.setRangeEnd(QStringLiteral("3"));
+        QVERIFY(!lab.hasCounts());
+        QCOMPARE(lab.steps()->steps().front().left, -1);
     }
 };
 

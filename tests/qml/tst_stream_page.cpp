@@ -149,6 +149,23 @@ class TestStreamPage : public QObject {
             QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR)).filePath(QStringLiteral("streams.png"));
         QVERIFY(image.save(shot));
 
+        // The scenario's samples as the source, and a step that fails with an overflow.
+        lab->setSourceKind(StreamLab::SourceKind::ScenarioSamples);
+        lab->setSampleField(StreamLab::SampleField::LatencyP99);
+        lab->steps()->clear();
+        lab->steps()->addStep(static_cast<int>(StepModel::Kind::Map));
+        lab->steps()->setFirstText(0, QStringLiteral("1e308"));
+        lab->steps()->addStep(static_cast<int>(StepModel::Kind::Sorted));
+        QVERIFY(lab->run());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30000);
+        QVERIFY(lab->errorMessage().startsWith(QStringLiteral("The stream failed: step 1")));
+        QQuickItem* errorBanner = findItem(page, "streamError");
+        QVERIFY(errorBanner != nullptr);
+        QTRY_VERIFY(errorBanner->isVisible());
+        QTest::qWait(50);
+        QVERIFY(window->grabWindow().save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
+                                              .filePath(QStringLiteral("streams-error.png"))));
+
         click(window, exportButton);
         QTest::qWait(50);
         const QImage menuImage = window->grabWindow();
