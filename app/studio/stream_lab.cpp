@@ -164,6 +164,8 @@ using Runner = std::function<bool(const Sink&, const goflow::Context&, std::erro
 // their element type at run time, so each step of the user's list is built as its own
 // Stream<double, ErasedPipeline> ending in any_match(), whose early stop carries a downstream
 // limit back upstream. The stream protocol calls run(sink, state) for each terminal operation.
+// NOTE: run() follows the stage protocol of goflow::detail in stream.hpp (state.context(),
+// state.error), which is not public API. A change there breaks this adapter at compile time.
 struct ErasedPipeline {
     using value_type = double;
     Runner runner;
