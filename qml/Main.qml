@@ -9,10 +9,23 @@ ApplicationWindow {
     property string scenarioDirectory
     property string initialScenario
     property bool autoRun: false
+    property bool liveMode: false
     property string initialSpeed: "realtime"
+    // Preferences to restore and keep up to date; without it nothing is remembered.
+    property StudioSettings settings: null
 
     function refreshCharts() {
         runPage.refresh();
+    }
+
+    function setThemeChoice(choice) {
+        Theme.choice = choice;
+        if (root.settings)
+            root.settings.theme = choice;
+    }
+
+    function toggleTheme() {
+        root.setThemeChoice(Theme.dark ? StudioSettings.Light : StudioSettings.Dark);
     }
 
     width: 1280
@@ -21,17 +34,38 @@ ApplicationWindow {
     minimumHeight: 640
     visible: true
     color: Theme.window
+    palette.window: Theme.window
+    palette.windowText: Theme.text
+    palette.base: Theme.inputBackground
+    palette.alternateBase: Theme.alternateInputBackground
+    palette.text: Theme.text
+    palette.button: Theme.controlBackground
+    palette.buttonText: Theme.text
+    palette.brightText: Theme.highlightedText
+    palette.highlight: Theme.accent
+    palette.highlightedText: Theme.highlightedText
+    palette.placeholderText: Theme.placeholderText
+    palette.toolTipBase: Theme.toolTipBackground
+    palette.toolTipText: Theme.toolTipText
+    palette.link: Theme.link
+    palette.linkVisited: Theme.link
+    palette.light: Theme.shadeLight
+    palette.midlight: Theme.shadeMidlight
+    palette.mid: Theme.shadeMid
+    palette.dark: Theme.shadeDark
+    palette.shadow: Theme.shadeShadow
     title: controller.scenarioName.length > 0
            ? qsTr("goflow Studio — %1").arg(controller.scenarioName)
            : qsTr("goflow Studio")
 
     Component.onCompleted: {
-        const speeds = {
-            "realtime": StudioController.RealTime,
-            "10x": StudioController.Times10,
-            "max": StudioController.AsFastAsPossible
-        };
-        controller.speed = speeds[initialSpeed] ?? StudioController.RealTime;
+        controller.setSpeedText(initialSpeed);
+        if (root.settings) {
+            Theme.choice = root.settings.theme;
+            pageBar.currentIndex = Math.min(root.settings.lastTab, pageBar.count - 1);
+        }
+        if (liveMode)
+            controller.runMode = StudioController.Live;
         if (controller.load(initialScenario) && autoRun)
             controller.run();
     }
@@ -61,6 +95,59 @@ ApplicationWindow {
         function onStateChanged() { root.refreshCharts(); }
         function onScenarioChanged() { root.refreshCharts(); }
     }
+    // Keeps the settings up to date; the initial values were applied in Component.onCompleted.
+    Connections {
+        target: controller
+        enabled: root.settings !== null
+        function onScenarioChanged() {
+            if (controller.scenarioLoaded)
+                root.settings.lastScenario = controller.scenarioPath;
+        }
+        function onSpeedChanged() { root.settings.replaySpeed = controller.speed; }
+    }
+    Connections {
+        target: pageBar
+        enabled: root.settings !== null
+        function onCurrentIndexChanged() { root.settings.lastTab = pageBar.currentIndex; }
+    }
+
+    menuBar: MenuBar {
+        Menu {
+            title: qsTr("&View")
+
+            ActionGroup {
+                id: themeGroup
+            }
+            Action {
+                text: qsTr("Theme: Follow System")
+                checkable: true
+                checked: Theme.choice === StudioSettings.FollowSystem
+                ActionGroup.group: themeGroup
+                onTriggered: root.setThemeChoice(StudioSettings.FollowSystem)
+            }
+            Action {
+                text: qsTr("Theme: Light")
+                checkable: true
+                checked: Theme.choice === StudioSettings.Light
+                ActionGroup.group: themeGroup
+                onTriggered: root.setThemeChoice(StudioSettings.Light)
+            }
+            Action {
+                text: qsTr("Theme: Dark")
+                checkable: true
+                checked: Theme.choice === StudioSettings.Dark
+                ActionGroup.group: themeGroup
+                onTriggered: root.setThemeChoice(StudioSettings.Dark)
+            }
+            MenuSeparator {}
+            Action {
+                objectName: "toggleThemeAction"
+                text: qsTr("Switch Light/Dark")
+                shortcut: "Ctrl+Shift+T"
+                onTriggered: root.toggleTheme()
+            }
+        }
+    }
 
     Shortcut {
         sequence: "Ctrl+R"
@@ -68,23 +155,42 @@ ApplicationWindow {
     }
     Shortcut {
         sequence: "Space"
-        onActivated: controller.state === StudioController.Running ? controller.pause()
-                                                                   : controller.run()
+        onActivated: controller.togglePause()
+    }
+    Shortcut {
+        sequences: ["Right", "Ctrl+."]
+        onActivated: controller.step()
+    }
+    Shortcut {
+        sequence: "Left"
+        onActivated: controller.stepCursor(-1)
     }
     Shortcut {
         sequence: "Esc"
         onActivated: controller.stop()
     }
+    Shortcut {
+        sequences: ["Ctrl++", "Ctrl+="]
+        onActivated: controller.speedUp()
+    }
+    Shortcut {
+        sequence: "Ctrl+-"
+        onActivated: controller.speedDown()
+    }
 
     header: RunToolBar {
         runState: controller.state
         speed: controller.speed
+        speedSteps: controller.speedSteps
         elapsedSeconds: controller.elapsedSeconds
         durationSeconds: controller.durationSeconds
         canRun: controller.scenarioLoaded
         onRunRequested: controller.run()
         onPauseRequested: controller.pause()
+        onResumeRequested: controller.resume()
+        onStepRequested: controller.step()
         onStopRequested: controller.stop()
+        onSimulateRequested: controller.simulate()
         onSpeedRequested: (speed) => controller.speed = speed
     }
 
@@ -168,6 +274,14 @@ ApplicationWindow {
                     controller: controller
                 }
             }
+        }
+
+        InsightColumn {
+            objectName: "insightColumn"
+            controller: controller
+            visible: pageBar.currentIndex === 0
+            Layout.preferredWidth: Theme.sidePaneWidth * 0.85
+            Layout.fillHeight: true
         }
     }
 }

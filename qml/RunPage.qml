@@ -1,17 +1,28 @@
 import QtQuick
+import QtQuick.Controls
 import QtQuick.Layouts
 import Goflow.Studio
 
-// The run view: the run's totals as counters above the limiter and queue charts.
+// The run view: the run's totals as counters, a scrollable grid of charts, and the time cursor
+// that picks the moment the charts' readouts and marker lines show.
 ColumnLayout {
     id: root
 
     required property StudioController controller
     required property ChartFeeder feeder
+    // Returns every chart on the page, for refreshing them together.
+    function charts() {
+        return [tokenChart, queueChart, busyChart, ratesChart, stationLatencyChart, latencyChart];
+    }
 
     function refresh() {
-        tokenChart.refresh();
-        queueChart.refresh();
+        for (const chart of charts())
+            chart.refresh();
+    }
+
+    function refreshReadouts() {
+        for (const chart of charts())
+            chart.refreshReadout();
     }
 
     function formatCount(value) {
@@ -19,6 +30,22 @@ ColumnLayout {
     }
 
     spacing: Theme.spacing
+
+    // A running replay refreshes on the window's timer; a step, a seek or a finished run
+    // refreshes here at once.
+    Connections {
+        target: root.controller
+        function onProgressChanged() {
+            if (root.controller.state !== StudioController.Running)
+                root.refresh();
+        }
+        function onCursorChanged() {
+            if (root.controller.cursorFollowsRun)
+                root.refreshReadouts();
+            else
+                root.refresh();
+        }
+    }
 
     RowLayout {
         spacing: Theme.smallSpacing
@@ -62,33 +89,194 @@ ColumnLayout {
         }
     }
 
-    ChartPanel {
-        id: tokenChart
-        objectName: "tokenChart"
-        feeder: root.feeder
-        dataMetric: ChartFeeder.LimiterLevel
-        referenceMetric: ChartFeeder.LimiterReferenceLine
-        title: root.controller.limiterTitle
-        dataName: root.controller.limiterValueName
-        referenceName: root.controller.limiterReferenceName
-        valueTitle: root.controller.limiterValueName
-        dataColor: Theme.tokens
-        emptyText: root.controller.hasLimiter ? "" : qsTr("This scenario has no limiter.")
+    LiveControls {
+        objectName: "liveControls"
+        controller: root.controller
         Layout.fillWidth: true
-        Layout.fillHeight: true
     }
-    ChartPanel {
-        id: queueChart
-        objectName: "queueChart"
-        feeder: root.feeder
-        dataMetric: ChartFeeder.QueueDepth
-        referenceMetric: ChartFeeder.QueueCapacityLine
-        title: qsTr("Worker pool queue depth")
-        dataName: qsTr("queued requests")
-        referenceName: qsTr("capacity")
-        valueTitle: qsTr("requests")
-        dataColor: Theme.queue
+
+    ScrollView {
+        id: scroll
+        objectName: "chartScroll"
+        clip: true
+        contentWidth: availableWidth
         Layout.fillWidth: true
         Layout.fillHeight: true
+
+        GridLayout {
+            width: scroll.availableWidth
+            columns: 2
+            columnSpacing: Theme.smallSpacing
+            rowSpacing: Theme.smallSpacing
+
+            ChartPanel {
+                id: tokenChart
+                objectName: "tokenChart"
+                markers: root.controller.markers
+                feeder: root.feeder
+                controller: root.controller
+                title: root.controller.limiterTitle
+                valueTitle: root.controller.hasLimiter ? root.controller.limiterValueName
+                                                       : qsTr("level")
+                seriesSpecs: [
+                    { metric: ChartFeeder.LimiterLevel, name: root.controller.limiterValueName,
+                      color: Theme.tokens, decimals: 1 },
+                    { metric: ChartFeeder.LimiterReferenceLine,
+                      name: root.controller.limiterReferenceName, color: Theme.reference,
+                      dashed: true }
+                ]
+                emptyText: root.controller.hasLimiter ? "" : qsTr("This scenario has no limiter.")
+                Layout.fillWidth: true
+                Layout.preferredHeight: Theme.chartHeight
+            }
+            ChartPanel {
+                id: queueChart
+                objectName: "queueChart"
+                markers: root.controller.markers
+                feeder: root.feeder
+                controller: root.controller
+                title: qsTr("Queue depth")
+                valueTitle: qsTr("requests")
+                stationSelectable: true
+                seriesSpecs: [
+                    { metric: ChartFeeder.QueueDepth, name: qsTr("queued"), color: Theme.queue },
+                    { metric: ChartFeeder.QueueCapacityLine, name: qsTr("capacity"),
+                      color: Theme.reference, dashed: true }
+                ]
+                Layout.fillWidth: true
+                Layout.preferredHeight: Theme.chartHeight
+            }
+            ChartPanel {
+                id: busyChart
+                objectName: "busyChart"
+                markers: root.controller.markers
+                feeder: root.feeder
+                controller: root.controller
+                title: qsTr("Busy and blocked workers")
+                valueTitle: qsTr("servers")
+                stationSelectable: true
+                seriesSpecs: [
+                    { metric: ChartFeeder.BusyWorkers, name: qsTr("busy"), color: Theme.busy },
+                    { metric: ChartFeeder.BlockedWorkers, name: qsTr("blocked"),
+                      color: Theme.blocked },
+                    { metric: ChartFeeder.WorkerCountLine, name: qsTr("workers"),
+                      color: Theme.reference, dashed: true }
+                ]
+                Layout.fillWidth: true
+                Layout.preferredHeight: Theme.chartHeight
+            }
+            ChartPanel {
+                id: ratesChart
+                objectName: "ratesChart"
+                markers: root.controller.markers
+                feeder: root.feeder
+                controller: root.controller
+                title: qsTr("Attempts per second")
+                valueTitle: qsTr("per second")
+                seriesSpecs: [
+                    { metric: ChartFeeder.AdmittedPerSecond, name: qsTr("admitted"),
+                      color: Theme.admitted },
+                    { metric: ChartFeeder.RejectedPerSecond, name: qsTr("rejected"),
+                      color: Theme.rejected },
+                    { metric: ChartFeeder.DroppedPerSecond, name: qsTr("dropped"),
+                      color: Theme.dropped, dotted: true },
+                    { metric: ChartFeeder.RetriedPerSecond, name: qsTr("retried"),
+                      color: Theme.retried }
+                ]
+                Layout.fillWidth: true
+                Layout.preferredHeight: Theme.chartHeight
+            }
+            ChartPanel {
+                id: stationLatencyChart
+                objectName: "stationLatencyChart"
+                markers: root.controller.markers
+                feeder: root.feeder
+                controller: root.controller
+                title: qsTr("Time in station")
+                valueTitle: qsTr("ms")
+                stationSelectable: true
+                seriesSpecs: [
+                    { metric: ChartFeeder.StationLatencyP50, name: qsTr("p50"),
+                      color: Theme.percentile50, decimals: 1 },
+                    { metric: ChartFeeder.StationLatencyP95, name: qsTr("p95"),
+                      color: Theme.percentile95, decimals: 1 },
+                    { metric: ChartFeeder.StationLatencyP99, name: qsTr("p99"),
+                      color: Theme.percentile99, decimals: 1 }
+                ]
+                Layout.fillWidth: true
+                Layout.preferredHeight: Theme.chartHeight
+            }
+            ChartPanel {
+                id: latencyChart
+                objectName: "latencyChart"
+                markers: root.controller.markers
+                feeder: root.feeder
+                controller: root.controller
+                title: qsTr("End-to-end latency")
+                valueTitle: qsTr("ms")
+                seriesSpecs: [
+                    { metric: ChartFeeder.LatencyP50, name: qsTr("p50"),
+                      color: Theme.percentile50, decimals: 1 },
+                    { metric: ChartFeeder.LatencyP95, name: qsTr("p95"),
+                      color: Theme.percentile95, decimals: 1 },
+                    { metric: ChartFeeder.LatencyP99, name: qsTr("p99"),
+                      color: Theme.percentile99, decimals: 1 }
+                ]
+                Layout.fillWidth: true
+                Layout.preferredHeight: Theme.chartHeight
+            }
+        }
+    }
+
+    RowLayout {
+        spacing: Theme.smallSpacing
+        Layout.fillWidth: true
+
+        Label {
+            text: qsTr("Cursor")
+        }
+        ToolButton {
+            text: qsTr("◀")
+            enabled: root.controller.cursorIndex > 0
+            onClicked: root.controller.stepCursor(-1)
+            ToolTip.visible: hovered
+            ToolTip.delay: Theme.toolTipDelay
+            ToolTip.text: qsTr("Moves the cursor one sample back (Left arrow).")
+        }
+        Slider {
+            id: cursorSlider
+            objectName: "cursorSlider"
+            from: 0
+            to: Math.max(root.controller.recordedSeconds, 0.001)
+            value: root.controller.cursorSeconds
+            enabled: root.controller.sampleCount > 0
+            onMoved: root.controller.cursorSeconds = value
+            Layout.fillWidth: true
+            ToolTip.visible: hovered || pressed
+            ToolTip.delay: Theme.toolTipDelay
+            ToolTip.text: qsTr("Drag to show the charts' values at that moment of the recorded run.")
+        }
+        ToolButton {
+            text: qsTr("▶")
+            enabled: root.controller.cursorIndex + 1 < root.controller.sampleCount
+            onClicked: root.controller.stepCursor(1)
+            ToolTip.visible: hovered
+            ToolTip.delay: Theme.toolTipDelay
+            ToolTip.text: qsTr("Moves the cursor one sample forward.")
+        }
+        Label {
+            text: qsTr("%1 s").arg(root.controller.cursorSeconds.toFixed(1))
+            font.family: "monospace"
+            horizontalAlignment: Text.AlignRight
+            Layout.preferredWidth: 70
+        }
+        Button {
+            text: qsTr("Follow run")
+            enabled: !root.controller.cursorFollowsRun
+            onClicked: root.controller.followRun()
+            ToolTip.visible: hovered
+            ToolTip.delay: Theme.toolTipDelay
+            ToolTip.text: qsTr("Moves the cursor to the newest sample and keeps it there as the run goes on.")
+        }
     }
 }

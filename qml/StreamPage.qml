@@ -339,28 +339,43 @@ RowLayout {
 
             CounterTile {
                 label: qsTr("Output elements")
+                Layout.preferredWidth: 1
                 value: lab.hasResult ? root.formatCount(lab.outputCount) : "–"
                 Layout.fillWidth: true
             }
             CounterTile {
                 label: qsTr("Time")
+                Layout.preferredWidth: 1
                 value: lab.hasResult ? qsTr("%1 ms").arg((lab.elapsedSeconds * 1000).toFixed(1))
                                      : "–"
                 Layout.fillWidth: true
             }
             CounterTile {
                 label: qsTr("Source elements / s")
+                Layout.preferredWidth: 1
                 value: lab.hasResult ? root.formatCount(lab.elementsPerSecond) : "–"
                 Layout.fillWidth: true
             }
         }
 
-        GroupBox {
-            title: qsTr("Elements into and out of each step")
+        Label {
+            text: qsTr("Elements into and out of each step")
+            font.bold: true
+        }
+        // A framed column sized by its content, so that the output below never overlaps it.
+        Rectangle {
+            color: Theme.panel
+            border.color: Theme.border
+            radius: Theme.radius
+            implicitHeight: countColumn.implicitHeight + 2 * Theme.smallSpacing
             Layout.fillWidth: true
 
             ColumnLayout {
-                anchors.fill: parent
+                id: countColumn
+                anchors.left: parent.left
+                anchors.right: parent.right
+                anchors.top: parent.top
+                anchors.margins: Theme.smallSpacing
                 spacing: Theme.smallSpacing
 
                 Label {

@@ -11,6 +11,8 @@ packages=(
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
     qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript
     qml6-module-qtcharts qml6-module-qtquick-dialogs fonts-dejavu-core
+    # the QtTest QML module that the Qt Quick Tests (tst_qml_components) import
+    qml6-module-qttest
     # optional time-zone support for cron schedules, and the tz database
     libhowardhinnant-date-dev tzdata
     # benchmarks and their baselines

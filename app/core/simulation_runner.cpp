@@ -1,8 +1,10 @@
 #include "simulation_runner.h"
 
+#include <QLoggingCategory>
 #include <QMetaObject>
 
 #include <chrono>
+#include <cmath>
 
 namespace goflow::app {
 namespace {
@@ -11,8 +13,10 @@ using namespace std::chrono_literals;
 
 // How often the worker posts a batch while pacing; 50 Hz keeps charts smooth at 10 Hz refresh.
 constexpr auto kTick = 20ms;
-// Virtual time one step covers at AsFastAsPossible, so that stop() is noticed promptly.
+// Virtual time one step covers at kAsFastAsPossible, so that stop() is noticed promptly.
 constexpr goflow::Duration kFastStep = 1s;
+
+Q_LOGGING_CATEGORY(lcRunner, "goflow.app.runner")
 
 }  // namespace
 
@@ -22,39 +26,71 @@ SimulationRunner::~SimulationRunner() {
     joinWorker();
 }
 
-double SimulationRunner::speedFactor(Speed speed) {
-    switch (speed) {
-        case Speed::RealTime:
-            return 1.0;
-        case Speed::Times10:
-            return 10.0;
-        case Speed::AsFastAsPossible:
-            return 0.0;
+bool SimulationRunner::isValidSpeedFactor(double factor) {
+    return factor == kAsFastAsPossible || (factor >= kMinSpeedFactor && factor <= kMaxSpeedFactor);
+}
+
+std::optional<double> SimulationRunner::parseSpeedFactor(const QString& text) {
+    QString trimmed = text.trimmed().toLower();
+    if (trimmed == QLatin1String("max")) {
+        return kAsFastAsPossible;
     }
-    return 1.0;
+    if (trimmed == QLatin1String("realtime")) {
+        return 1.0;
+    }
+    if (trimmed.endsWith(QLatin1Char('x')) || trimmed.endsWith(QChar(0x00D7))) {
+        trimmed.chop(1);
+    }
+    bool ok = false;
+    const double factor = trimmed.toDouble(&ok);
+    if (!ok || !std::isfinite(factor) || factor == kAsFastAsPossible ||
+        !isValidSpeedFactor(factor)) {
+        return std::nullopt;
+    }
+    return factor;
+}
+
+QList<double> SimulationRunner::speedSteps() {
+    return {0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, kAsFastAsPossible};
 }
 
 double SimulationRunner::elapsedSeconds() const {
     return std::chrono::duration<double>(m_reached).count();
 }
 
-void SimulationRunner::start(const goflow::sim::Scenario& scenario, Speed speed) {
+void SimulationRunner::start(const goflow::sim::Scenario& scenario, double speedFactor,
+                             bool startPaused) {
+    if (!isValidSpeedFactor(speedFactor)) {
+        qCWarning(lcRunner) << "invalid speed factor" << speedFactor << "- replaying at 1x";
+        speedFactor = 1.0;
+    }
+    launch(scenario, speedFactor, startPaused, Mode::Paced);
+}
+
+void SimulationRunner::simulate(const goflow::sim::Scenario& scenario) {
+    launch(scenario, m_speedFactor, false, Mode::WholeRun);
+}
+
+void SimulationRunner::launch(const goflow::sim::Scenario& scenario, double factor,
+                              bool startPaused, Mode mode) {
     joinWorker();
     m_samples.clear();
     m_summary = {};
     m_reached = {};
-    m_speed = speed;
+    m_speedFactor = factor;
     const quint64 generation = ++m_generation;
     {
         std::lock_guard guard(m_mutex);
         m_stopRequested = false;
-        m_paused = false;
-        m_factor = speedFactor(speed);
+        m_paused = startPaused;
+        m_stepsRequested = 0;
+        m_factor = factor;
         ++m_paceVersion;
     }
     emit samplesAppended(0, 0);
-    setState(State::Running);
-    m_worker = std::thread([this, scenario, generation] { runWorker(scenario, generation); });
+    setState(startPaused ? State::Paused : State::Running);
+    m_worker =
+        std::thread([this, scenario, generation, mode] { runWorker(scenario, generation, mode); });
 }
 
 void SimulationRunner::pause() {
@@ -77,10 +113,33 @@ void SimulationRunner::resume() {
     {
         std::lock_guard guard(m_mutex);
         m_paused = false;
+        m_stepsRequested = 0;
         ++m_paceVersion;
     }
     m_changed.notify_all();
     setState(State::Running);
+}
+
+void SimulationRunner::showRecordedRun(std::vector<goflow::sim::Sample> samples,
+                                       goflow::sim::Summary summary) {
+    joinWorker();
+    ++m_generation;  // drops batches still queued for this thread
+    m_samples = std::move(samples);
+    m_summary = std::move(summary);
+    m_reached = m_samples.empty() ? goflow::Duration{} : m_samples.back().time;
+    emit samplesAppended(0, static_cast<int>(m_samples.size()));
+    setState(State::Finished);
+}
+
+void SimulationRunner::step() {
+    if (m_state != State::Paused) {
+        return;
+    }
+    {
+        std::lock_guard guard(m_mutex);
+        ++m_stepsRequested;
+    }
+    m_changed.notify_all();
 }
 
 void SimulationRunner::stop() {
@@ -91,14 +150,18 @@ void SimulationRunner::stop() {
     }
 }
 
-void SimulationRunner::setSpeed(Speed speed) {
-    m_speed = speed;
+bool SimulationRunner::setSpeedFactor(double factor) {
+    if (!isValidSpeedFactor(factor)) {
+        return false;
+    }
+    m_speedFactor = factor;
     {
         std::lock_guard guard(m_mutex);
-        m_factor = speedFactor(speed);
+        m_factor = factor;
         ++m_paceVersion;
     }
     m_changed.notify_all();
+    return true;
 }
 
 void SimulationRunner::joinWorker() {
@@ -124,37 +187,18 @@ void SimulationRunner::setState(State state) {
 // Pacing: the worker remembers the wall time and virtual time at which the current pace began
 // and targets virtual = base_virtual + (wall - base_wall) * factor. Any pause, resume or speed
 // change bumps m_paceVersion, which makes the worker restart the pace from where the engine is.
-void SimulationRunner::runWorker(goflow::sim::Scenario scenario, quint64 generation) {
+// A step while paused runs the engine to the time of the next sample, which the engine takes at
+// every multiple of the scenario's sample interval.
+void SimulationRunner::runWorker(goflow::sim::Scenario scenario, quint64 generation, Mode mode) {
     goflow::sim::Engine engine(std::move(scenario));
+    const goflow::Duration interval = engine.scenario().sample_interval;
     std::size_t posted = 0;
     quint64 paceVersion = ~quint64{0};
     auto baseWall = std::chrono::steady_clock::now();
     goflow::Duration baseVirtual{};
     double factor = 1.0;
 
-    while (true) {
-        {
-            std::unique_lock lock(m_mutex);
-            m_changed.wait(lock, [this] { return m_stopRequested || !m_paused; });
-            if (m_stopRequested) {
-                return;
-            }
-            if (paceVersion != m_paceVersion) {
-                paceVersion = m_paceVersion;
-                factor = m_factor;
-                baseWall = std::chrono::steady_clock::now();
-                baseVirtual = engine.now();
-            }
-        }
-
-        if (factor == 0.0) {
-            engine.run_until(engine.now() + kFastStep);
-        } else {
-            const auto wall = std::chrono::steady_clock::now() - baseWall;
-            engine.run_until(baseVirtual +
-                             std::chrono::duration_cast<goflow::Duration>(wall * factor));
-        }
-
+    const auto post = [&] {
         Batch batch;
         const auto& samples = engine.samples();
         batch.samples.assign(samples.begin() + static_cast<std::ptrdiff_t>(posted), samples.end());
@@ -165,10 +209,58 @@ void SimulationRunner::runWorker(goflow::sim::Scenario scenario, quint64 generat
         QMetaObject::invokeMethod(
             this, [this, generation, b = std::move(batch)] { receive(generation, b); },
             Qt::QueuedConnection);
+    };
+
+    if (mode == Mode::WholeRun) {
+        while (!engine.finished()) {
+            {
+                std::lock_guard guard(m_mutex);
+                if (m_stopRequested) {
+                    return;
+                }
+            }
+            engine.run_until(engine.now() + kFastStep);
+        }
+        post();
+        return;
+    }
+
+    while (true) {
+        bool stepping = false;
+        {
+            std::unique_lock lock(m_mutex);
+            m_changed.wait(lock,
+                           [this] { return m_stopRequested || !m_paused || m_stepsRequested > 0; });
+            if (m_stopRequested) {
+                return;
+            }
+            if (m_paused) {
+                --m_stepsRequested;
+                stepping = true;
+            } else if (paceVersion != m_paceVersion) {
+                paceVersion = m_paceVersion;
+                factor = m_factor;
+                baseWall = std::chrono::steady_clock::now();
+                baseVirtual = engine.now();
+            }
+        }
+
+        if (stepping) {
+            const auto count = static_cast<goflow::Duration::rep>(engine.samples().size());
+            engine.run_until(interval * (count + 1));
+        } else if (factor == kAsFastAsPossible) {
+            engine.run_until(engine.now() + kFastStep);
+        } else {
+            const auto wall = std::chrono::steady_clock::now() - baseWall;
+            engine.run_until(baseVirtual +
+                             std::chrono::duration_cast<goflow::Duration>(wall * factor));
+        }
+
+        post();
         if (engine.finished()) {
             return;
         }
-        if (factor != 0.0) {
+        if (!stepping && factor != kAsFastAsPossible) {
             std::unique_lock lock(m_mutex);
             m_changed.wait_for(lock, kTick, [this, paceVersion] {
                 return m_stopRequested || m_paceVersion != paceVersion;

@@ -1,10 +1,12 @@
 // Runs a scenario's simulation on a worker thread, paced for replay, and hands the samples to
 // the thread that owns the runner in batches.
 //
-// The worker advances the engine to "virtual time = elapsed wall time x speed" about 50 times a
-// second (or as fast as it can at AsFastAsPossible), then posts the new samples and the running
-// totals to the owner's thread with a queued call. Each run has a generation number, and batches
-// from an earlier run that arrive after stop() or a new start() are dropped.
+// The worker advances the engine to "virtual time = elapsed wall time x speed factor" about 50
+// times a second (or as fast as it can at kAsFastAsPossible), then posts the new samples and the
+// running totals to the owner's thread with a queued call. While paused, step() advances the run
+// by one sample interval. simulate() computes the whole run and posts it as a single batch. Each
+// run has a generation number, and batches from an earlier run that arrive after stop() or a new
+// start() are dropped.
 //
 // Thread safety: create and use a runner from one thread, normally the GUI thread. The worker
 // thread touches only its engine and the pacing state guarded by m_mutex.
@@ -12,8 +14,12 @@
 
 #include <QObject>
 
+#include <QList>
+#include <QString>
+
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -25,32 +31,53 @@ class SimulationRunner : public QObject {
     Q_OBJECT
 
   public:
-    enum class Speed { RealTime, Times10, AsFastAsPossible };
-    Q_ENUM(Speed)
     enum class State { Idle, Running, Paused, Finished };
     Q_ENUM(State)
 
     explicit SimulationRunner(QObject* parent = nullptr);
     ~SimulationRunner() override;
 
-    // Starts a new run of `scenario`, discarding the samples of any previous run.
-    void start(const goflow::sim::Scenario& scenario, Speed speed);
+    // The speed factor that means "no pacing": the worker runs the engine as fast as it can.
+    static constexpr double kAsFastAsPossible = 0.0;
+    // The paced speed factors accepted by start() and setSpeedFactor(), in virtual seconds per
+    // wall second.
+    static constexpr double kMinSpeedFactor = 0.1;
+    static constexpr double kMaxSpeedFactor = 100.0;
+
+    // Returns true for kAsFastAsPossible and for factors from kMinSpeedFactor to kMaxSpeedFactor.
+    static bool isValidSpeedFactor(double factor);
+    // Parses a speed as written on a command line: "realtime" (1), "max" (kAsFastAsPossible), or
+    // a factor such as "0.5", "10" or "10x". Returns nothing for any other text or a factor out of
+    // range.
+    static std::optional<double> parseSpeedFactor(const QString& text);
+    // The speeds a user steps through, slowest first, ending with kAsFastAsPossible.
+    static QList<double> speedSteps();
+
+    // Starts a new paced run of `scenario`, discarding the samples of any previous run. An invalid
+    // factor is replaced by 1 with a warning. With `startPaused` the run waits for step() or
+    // resume() before computing anything.
+    void start(const goflow::sim::Scenario& scenario, double speedFactor, bool startPaused = false);
+    // Starts a new run that is computed to the end at once and delivered as one batch.
+    void simulate(const goflow::sim::Scenario& scenario);
     void pause();
     void resume();
+    // Advances a paused run by one sample interval. Does nothing unless the run is paused.
+    void step();
     // Stops the run and joins the worker; the samples received so far are kept.
     void stop();
-    // Changes the pace of the current run from now on.
-    void setSpeed(Speed speed);
+    // Stops any run and shows `samples` and `summary` as a finished run, for example one
+    // computed elsewhere or read back from a report.
+    void showRecordedRun(std::vector<goflow::sim::Sample> samples, goflow::sim::Summary summary);
+    // Changes the pace of the current run from now on. Returns false and keeps the current
+    // factor when `factor` is invalid.
+    bool setSpeedFactor(double factor);
 
     [[nodiscard]] State state() const { return m_state; }
-    [[nodiscard]] Speed speed() const { return m_speed; }
+    [[nodiscard]] double speedFactor() const { return m_speedFactor; }
     [[nodiscard]] const std::vector<goflow::sim::Sample>& samples() const { return m_samples; }
     [[nodiscard]] const goflow::sim::Summary& summary() const { return m_summary; }
     // Virtual time reached by the run, in seconds.
     [[nodiscard]] double elapsedSeconds() const;
-
-    // Returns the virtual seconds per wall second for `speed`; 0 for AsFastAsPossible.
-    static double speedFactor(Speed speed);
 
   signals:
     void samplesAppended(int first, int count);
@@ -64,13 +91,16 @@ class SimulationRunner : public QObject {
         bool finished = false;
     };
 
-    void runWorker(goflow::sim::Scenario scenario, quint64 generation);
+    enum class Mode { Paced, WholeRun };
+
+    void launch(const goflow::sim::Scenario& scenario, double factor, bool startPaused, Mode mode);
+    void runWorker(goflow::sim::Scenario scenario, quint64 generation, Mode mode);
     void receive(quint64 generation, const Batch& batch);
     void setState(State state);
     void joinWorker();
 
     State m_state = State::Idle;
-    Speed m_speed = Speed::RealTime;
+    double m_speedFactor = 1.0;
     std::vector<goflow::sim::Sample> m_samples;
     goflow::sim::Summary m_summary;
     goflow::Duration m_reached{};
@@ -78,9 +108,10 @@ class SimulationRunner : public QObject {
 
     std::thread m_worker;
     std::mutex m_mutex;
-    std::condition_variable m_changed;  // signalled on pause, resume, speed change and stop
+    std::condition_variable m_changed;  // signalled on pause, resume, step, speed change and stop
     bool m_stopRequested = false;       // guarded by m_mutex
     bool m_paused = false;              // guarded by m_mutex
+    int m_stepsRequested = 0;           // guarded by m_mutex; steps not yet taken while paused
     double m_factor = 1.0;              // guarded by m_mutex; 0 means as fast as possible
     quint64 m_paceVersion = 0;          // guarded by m_mutex; bumped when the pace changes
 };

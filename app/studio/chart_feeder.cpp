@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 Q_LOGGING_CATEGORY(lcCharts, "goflow.studio.charts")
 
@@ -13,6 +14,24 @@ namespace {
 
 double seconds(goflow::Duration d) {
     return std::chrono::duration<double>(d).count();
+}
+
+bool isReferenceLine(ChartFeeder::Metric metric) {
+    return metric == ChartFeeder::Metric::LimiterReferenceLine ||
+           metric == ChartFeeder::Metric::QueueCapacityLine ||
+           metric == ChartFeeder::Metric::WorkerCountLine;
+}
+
+// Returns the value of a step line at time `t`: the last point at or before `t`.
+double stepValueAt(const QList<QPointF>& steps, double t) {
+    double value = std::numeric_limits<double>::quiet_NaN();
+    for (const QPointF& p : steps) {
+        if (p.x() > t) {
+            break;
+        }
+        value = p.y();
+    }
+    return value;
 }
 
 }  // namespace
@@ -27,106 +46,277 @@ void ChartFeeder::setController(StudioController* controller) {
     emit controllerChanged();
 }
 
+std::size_t ChartFeeder::windowStart() const {
+    const std::size_t count = m_controller->samples().size();
+    const auto window = static_cast<std::size_t>(kWindow);
+    if (count <= window) {
+        return 0;
+    }
+    if (m_controller->cursorFollowsRun()) {
+        return count - window;
+    }
+    const auto cursor = static_cast<std::size_t>(std::max(0, m_controller->cursorIndex()));
+    const std::size_t start = cursor > window / 2 ? cursor - window / 2 : 0;
+    return std::min(start, count - window);
+}
+
+double ChartFeeder::timeStart() const {
+    if (!m_controller || m_controller->samples().empty()) {
+        return 0.0;
+    }
+    const std::size_t first = windowStart();
+    return first == 0 ? 0.0 : seconds(m_controller->samples()[first].time);
+}
+
 double ChartFeeder::timeSpan() const {
     if (!m_controller) {
         return 1.0;
     }
     const auto& samples = m_controller->samples();
+    if (samples.size() > static_cast<std::size_t>(kWindow)) {
+        const std::size_t last = windowStart() + static_cast<std::size_t>(kWindow) - 1;
+        return std::max(timeStart() + 1.0, seconds(samples[last].time));
+    }
     const double reached = samples.empty() ? 0.0 : seconds(samples.back().time);
     return std::max({1.0, m_controller->durationSeconds(), reached});
 }
 
-QList<QPointF> ChartFeeder::points(Metric metric) const {
+// Reads one sample's value of a data metric. Returns false when the sample has no such value
+// (no limiter, or a station the sample does not list).
+bool ChartFeeder::sampleValue(Metric metric, int station, std::size_t index, double& value) const {
+    const auto& samples = m_controller->samples();
+    const auto& s = samples[index];
+    const double t = seconds(s.time);
+    const double interval = index == 0 ? t : t - seconds(samples[index - 1].time);
+    const double perSecond = interval > 0 ? 1.0 / interval : 0.0;
+    const bool hasStation = station >= 0 && static_cast<std::size_t>(station) < s.stations.size();
+    const goflow::sim::StationSample* stationSample =
+        hasStation ? &s.stations[static_cast<std::size_t>(station)] : nullptr;
+
+    switch (metric) {
+        case Metric::LimiterLevel: {
+            const int limiter = m_controller->limiterIndex();
+            if (limiter < 0 || static_cast<std::size_t>(limiter) >= s.limiter_levels.size()) {
+                return false;
+            }
+            value = s.limiter_levels[static_cast<std::size_t>(limiter)];
+            return true;
+        }
+        case Metric::QueueDepth:
+            if (station == 0 && stationSample == nullptr) {
+                value = s.queue_depth;
+                return true;
+            }
+            if (stationSample == nullptr) {
+                return false;
+            }
+            value = stationSample->queue_depth;
+            return true;
+        case Metric::BusyWorkers:
+            if (station == 0 && stationSample == nullptr) {
+                value = s.busy_workers;
+                return true;
+            }
+            if (stationSample == nullptr) {
+                return false;
+            }
+            value = stationSample->busy;
+            return true;
+        case Metric::BlockedWorkers:
+            if (stationSample == nullptr) {
+                return false;
+            }
+            value = stationSample->blocked;
+            return true;
+        case Metric::AdmittedPerSecond:
+            value = s.admitted * perSecond;
+            return true;
+        case Metric::RejectedPerSecond:
+            value = (s.rejected_by_limiter + s.rejected_by_queue) * perSecond;
+            return true;
+        case Metric::DroppedPerSecond:
+            value = s.dropped * perSecond;
+            return true;
+        case Metric::RetriedPerSecond:
+            value = s.retried * perSecond;
+            return true;
+        case Metric::LatencyP50:
+            value = s.latency_p50_ms;
+            return true;
+        case Metric::LatencyP95:
+            value = s.latency_p95_ms;
+            return true;
+        case Metric::LatencyP99:
+            value = s.latency_p99_ms;
+            return true;
+        case Metric::StationLatencyP50:
+        case Metric::StationLatencyP95:
+        case Metric::StationLatencyP99:
+            if (stationSample == nullptr) {
+                return false;
+            }
+            value = metric == Metric::StationLatencyP50   ? stationSample->latency_p50_ms
+                    : metric == Metric::StationLatencyP95 ? stationSample->latency_p95_ms
+                                                          : stationSample->latency_p99_ms;
+            return true;
+        case Metric::LimiterReferenceLine:
+        case Metric::QueueCapacityLine:
+        case Metric::WorkerCountLine:
+            return false;
+    }
+    return false;
+}
+
+QList<QPointF> ChartFeeder::points(Metric metric, int station) const {
     QList<QPointF> out;
     if (!m_controller) {
         return out;
     }
-    if (metric == Metric::LimiterReferenceLine) {
-        return m_controller->limiterReferenceSteps(timeSpan());
-    }
-    if (metric == Metric::QueueCapacityLine) {
-        const double level = m_controller->queueCapacity();
-        out = {QPointF(0, level), QPointF(timeSpan(), level)};
-        return out;
+    switch (metric) {
+        case Metric::LimiterReferenceLine:
+            return m_controller->limiterReferenceSteps(timeSpan());
+        case Metric::QueueCapacityLine:
+            return m_controller->stationCapacitySteps(station, timeSpan());
+        case Metric::WorkerCountLine:
+            return m_controller->stationServerSteps(station, timeSpan());
+        default:
+            break;
     }
 
     const auto& samples = m_controller->samples();
-    const std::size_t first = samples.size() > kWindow ? samples.size() - kWindow : 0;
-    out.reserve(static_cast<qsizetype>(samples.size() - first));
-    for (std::size_t i = first; i < samples.size(); ++i) {
-        const auto& s = samples[i];
-        const double t = seconds(s.time);
-        const double interval = i == 0 ? t : t - seconds(samples[i - 1].time);
-        const double perSecond = interval > 0 ? 1.0 / interval : 0.0;
+    const std::size_t first = windowStart();
+    const std::size_t end = std::min(samples.size(), first + static_cast<std::size_t>(kWindow));
+    out.reserve(static_cast<qsizetype>(end - first));
+    for (std::size_t i = first; i < end; ++i) {
         double value = 0;
-        switch (metric) {
-            case Metric::LimiterLevel: {
-                const int index = m_controller->limiterIndex();
-                if (index < 0 || static_cast<std::size_t>(index) >= s.limiter_levels.size()) {
-                    continue;
-                }
-                value = s.limiter_levels[static_cast<std::size_t>(index)];
-                break;
-            }
-            case Metric::QueueDepth:
-                value = s.queue_depth;
-                break;
-            case Metric::BusyWorkers:
-                value = s.busy_workers;
-                break;
-            case Metric::AdmittedPerSecond:
-                value = s.admitted * perSecond;
-                break;
-            case Metric::RejectedPerSecond:
-                value = (s.rejected_by_limiter + s.rejected_by_queue) * perSecond;
-                break;
-            case Metric::LatencyP99:
-                value = s.latency_p99_ms;
-                break;
-            case Metric::LimiterReferenceLine:
-            case Metric::QueueCapacityLine:
-                break;
+        if (sampleValue(metric, station, i, value)) {
+            out.append(QPointF(seconds(samples[i].time), value));
         }
-        out.append(QPointF(t, value));
     }
     return out;
 }
 
-void ChartFeeder::update(QAbstractSeries* series, Metric metric) const {
+namespace {
+
+double maxValue(const QList<QPointF>& points) {
+    double top = 0.0;
+    for (const QPointF& p : points) {
+        top = std::max(top, p.y());
+    }
+    return top;
+}
+
+}  // namespace
+
+double ChartFeeder::update(QAbstractSeries* series, Metric metric, int station) const {
     auto* xy = qobject_cast<QXYSeries*>(series);
     if (xy == nullptr) {
         qCWarning(lcCharts) << "ChartFeeder::update needs an XY series, got" << series;
-        return;
+        return 0.0;
     }
-    xy->replace(points(metric));
+    QList<QPointF> list = points(metric, station);
+    const double top = maxValue(list);
+    xy->replace(std::move(list));
+    return top;
 }
 
-double ChartFeeder::upperBound(Metric metric) const {
-    double top = 1.0;
-    if (m_controller) {
-        switch (metric) {
-            case Metric::LimiterLevel:
-            case Metric::LimiterReferenceLine:
-                for (const QPointF& p : points(Metric::LimiterReferenceLine)) {
-                    top = std::max(top, p.y());
-                }
-                for (const QPointF& p : points(Metric::LimiterLevel)) {
-                    top = std::max(top, p.y());
-                }
-                break;
-            case Metric::QueueDepth:
-            case Metric::QueueCapacityLine:
-                top = std::max<double>(top, m_controller->queueCapacity());
-                break;
-            case Metric::BusyWorkers:
-                top = std::max<double>(top, m_controller->workers());
-                break;
-            default:
-                for (const QPointF& p : points(metric)) {
-                    top = std::max(top, p.y());
-                }
-                break;
+double ChartFeeder::upperBound(Metric metric, int station) const {
+    return maxValue(points(metric, station));
+}
+
+double ChartFeeder::valueAt(Metric metric, int station) const {
+    constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+    if (!m_controller) {
+        return kNone;
+    }
+    const int index = m_controller->cursorIndex();
+    if (index < 0) {
+        return kNone;
+    }
+    if (isReferenceLine(metric)) {
+        return stepValueAt(points(metric, station), m_controller->cursorSeconds());
+    }
+    double value = 0;
+    return sampleValue(metric, station, static_cast<std::size_t>(index), value) ? value : kNone;
+}
+
+ChartAxes::ChartAxes(QObject* parent) : QObject(parent) {}
+
+void ChartAxes::setFollow(bool follow) {
+    if (m_follow == follow) {
+        return;
+    }
+    m_follow = follow;
+    emit followChanged();
+}
+
+double ChartAxes::niceStep(double span) {
+    const double raw = std::max(span, 1e-9) / 5;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double fraction = raw / magnitude;
+    for (const double factor : {1.0, 2.0, 5.0}) {
+        if (fraction <= factor) {
+            return factor * magnitude;
         }
     }
-    return top * 1.1;
+    return 10 * magnitude;
+}
+
+QString ChartAxes::labelFormat(double tick) {
+    const int decimals = std::clamp(static_cast<int>(-std::floor(std::log10(tick))), 0, 6);
+    return QStringLiteral("%.%1f").arg(decimals);
+}
+
+void ChartAxes::assign(double xMin, double xMax, double yMin, double yMax) {
+    if (m_xMin == xMin && m_xMax == xMax && m_yMin == yMin && m_yMax == yMax) {
+        return;
+    }
+    m_xMin = xMin;
+    m_xMax = xMax;
+    m_yMin = yMin;
+    m_yMax = yMax;
+    emit rangeChanged();
+}
+
+void ChartAxes::fit(double xMin, double xMax, double yMax) {
+    if (!m_follow || !std::isfinite(xMin) || !std::isfinite(xMax) || !std::isfinite(yMax)) {
+        return;
+    }
+    const double top = std::max(1.0, yMax * 1.1);
+    // Rounds the top up to a whole tick so that the highest label sits on the frame.
+    const double step = niceStep(top);
+    assign(xMin, std::max(xMax, xMin + 1e-6), 0.0, std::ceil(top / step) * step);
+}
+
+bool ChartAxes::setRange(double xMin, double xMax, double yMin, double yMax) {
+    const bool finite =
+        std::isfinite(xMin) && std::isfinite(xMax) && std::isfinite(yMin) && std::isfinite(yMax);
+    if (!finite || xMin >= xMax || yMin >= yMax) {
+        return false;
+    }
+    setFollow(false);
+    assign(xMin, xMax, yMin, yMax);
+    return true;
+}
+
+void ChartAxes::zoom(double xFraction, double yFraction, double factor) {
+    if (!std::isfinite(factor) || factor <= 0 || !std::isfinite(xFraction) ||
+        !std::isfinite(yFraction)) {
+        return;
+    }
+    xFraction = std::clamp(xFraction, 0.0, 1.0);
+    yFraction = std::clamp(yFraction, 0.0, 1.0);
+    // Ranges narrower than this would show only rounding noise.
+    constexpr double kMinSpan = 1e-6;
+    const double xSpan = std::max((m_xMax - m_xMin) / factor, kMinSpan);
+    const double ySpan = std::max((m_yMax - m_yMin) / factor, kMinSpan);
+    const double xAnchor = m_xMin + (m_xMax - m_xMin) * xFraction;
+    const double yAnchor = m_yMin + (m_yMax - m_yMin) * yFraction;
+    setFollow(false);
+    assign(xAnchor - xSpan * xFraction, xAnchor + xSpan * (1 - xFraction),
+           yAnchor - ySpan * yFraction, yAnchor + ySpan * (1 - yFraction));
+}
+
+void ChartAxes::reset() {
+    setFollow(true);
 }

@@ -1,9 +1,11 @@
 // ChartFeeder: turns the controller's samples into chart points and swaps them into a series.
+// ChartAxes: the axis ranges of one chart, either following the data or fixed by the user.
 //
-// QML decides when to refresh (a timer) and which series shows which metric. This class builds
+// QML decides when to refresh (a timer) and which series shows which metric. ChartFeeder builds
 // the whole point list in C++ and hands it over with QXYSeries::replace(), one call per series.
 // A refresh therefore costs one allocation per series and no per-point QML work. A series keeps at
-// most kWindow points, the newest ones.
+// most kWindow points: the newest ones while the cursor follows the run, otherwise the ones
+// around the cursor.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -21,15 +23,27 @@ class ChartFeeder : public QObject {
         StudioController* controller READ controller WRITE setController NOTIFY controllerChanged)
 
   public:
+    // A charted quantity. Queue, server and station latency metrics take a station index
+    // (0 is the worker pool, then each pipeline stage); the others ignore it. Rates are counts of
+    // one sample interval divided by its length. Latencies are in milliseconds.
     enum class Metric {
         LimiterLevel,
-        LimiterReferenceLine,
+        LimiterReferenceLine,  // burst, slack + 1 or limit, following scripted changes
         QueueDepth,
         QueueCapacityLine,
         BusyWorkers,
+        BlockedWorkers,  // holding a finished item that the next stage has no room for
+        WorkerCountLine,
         AdmittedPerSecond,
-        RejectedPerSecond,
+        RejectedPerSecond,  // by a limiter or a full queue
+        DroppedPerSecond,
+        RetriedPerSecond,
+        LatencyP50,  // end to end
+        LatencyP95,
         LatencyP99,
+        StationLatencyP50,
+        StationLatencyP95,
+        StationLatencyP99,
     };
     Q_ENUM(Metric)
 
@@ -41,20 +55,92 @@ class ChartFeeder : public QObject {
     void setController(StudioController* controller);
 
     // Replaces the points of `series` (an XY series) with the current values of `metric`.
-    Q_INVOKABLE void update(QAbstractSeries* series, ChartFeeder::Metric metric) const;
+    // Returns the largest value set, at least 0, so that a chart can fit its axis in one pass.
+    Q_INVOKABLE double update(QAbstractSeries* series, ChartFeeder::Metric metric,
+                              int station = 0) const;
 
-    // Returns a y-axis maximum that fits both `metric` and its reference line, with headroom.
-    Q_INVOKABLE double upperBound(ChartFeeder::Metric metric) const;
+    // Returns the largest value of `metric` in the window, at least 0.
+    Q_INVOKABLE double upperBound(ChartFeeder::Metric metric, int station = 0) const;
+
+    // Returns the value of `metric` at the controller's cursor, or NaN when there is none.
+    Q_INVOKABLE double valueAt(ChartFeeder::Metric metric, int station = 0) const;
+
+    // Returns the x-axis minimum in seconds: 0, or the first charted sample's time when the run
+    // has more samples than the window.
+    Q_INVOKABLE double timeStart() const;
 
     // Returns the x-axis maximum in seconds: the load's length, or further if the run drained
     // past it.
     Q_INVOKABLE double timeSpan() const;
 
+    // Returns the points of `metric` as update() would set them.
+    QList<QPointF> points(Metric metric, int station = 0) const;
+
   signals:
     void controllerChanged();
 
   private:
-    QList<QPointF> points(Metric metric) const;
+    std::size_t windowStart() const;
+    bool sampleValue(Metric metric, int station, std::size_t index, double& value) const;
 
     QPointer<StudioController> m_controller;
+};
+
+class ChartAxes : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+
+    Q_PROPERTY(bool follow READ follow WRITE setFollow NOTIFY followChanged)
+    Q_PROPERTY(double xMin READ xMin NOTIFY rangeChanged)
+    Q_PROPERTY(double xMax READ xMax NOTIFY rangeChanged)
+    Q_PROPERTY(double yMin READ yMin NOTIFY rangeChanged)
+    Q_PROPERTY(double yMax READ yMax NOTIFY rangeChanged)
+    Q_PROPERTY(double xTick READ xTick NOTIFY rangeChanged)
+    Q_PROPERTY(double yTick READ yTick NOTIFY rangeChanged)
+    Q_PROPERTY(QString xLabelFormat READ xLabelFormat NOTIFY rangeChanged)
+    Q_PROPERTY(QString yLabelFormat READ yLabelFormat NOTIFY rangeChanged)
+
+  public:
+    explicit ChartAxes(QObject* parent = nullptr);
+
+    bool follow() const { return m_follow; }
+    void setFollow(bool follow);
+    double xMin() const { return m_xMin; }
+    double xMax() const { return m_xMax; }
+    double yMin() const { return m_yMin; }
+    double yMax() const { return m_yMax; }
+    double xTick() const { return niceStep(m_xMax - m_xMin); }
+    double yTick() const { return niceStep(m_yMax - m_yMin); }
+    QString xLabelFormat() const { return labelFormat(xTick()); }
+    QString yLabelFormat() const { return labelFormat(yTick()); }
+
+    // Fits the axes to the data while following: time from `xMin` to `xMax`, values from 0 to
+    // `yMax` plus 10 % headroom, at least 1. Does nothing while the range is fixed.
+    Q_INVOKABLE void fit(double xMin, double xMax, double yMax);
+    // Fixes the range. Returns false and changes nothing unless every bound is finite and each
+    // minimum is below its maximum.
+    Q_INVOKABLE bool setRange(double xMin, double xMax, double yMin, double yMax);
+    // Zooms in by `factor` (above 1) or out (below 1) around the point at `xFraction` of the
+    // width from the left and `yFraction` of the height from the bottom, and fixes the range.
+    Q_INVOKABLE void zoom(double xFraction, double yFraction, double factor);
+    // Follows the data again.
+    Q_INVOKABLE void reset();
+
+    // Returns 1, 2 or 5 times a power of ten, so that `span` shows about five ticks.
+    static double niceStep(double span);
+    // Returns a printf format with enough decimals to tell ticks `tick` apart.
+    static QString labelFormat(double tick);
+
+  signals:
+    void followChanged();
+    void rangeChanged();
+
+  private:
+    void assign(double xMin, double xMax, double yMin, double yMax);
+
+    bool m_follow = true;
+    double m_xMin = 0;
+    double m_xMax = 1;
+    double m_yMin = 0;
+    double m_yMax = 1;
 };

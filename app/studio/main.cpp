@@ -13,6 +13,8 @@
 #include <cstdio>
 
 #include "scenario_catalog.h"
+#include "simulation_runner.h"
+#include "studio_settings.h"
 
 Q_IMPORT_QML_PLUGIN(Goflow_StudioPlugin)
 
@@ -22,13 +24,16 @@ struct Options {
     QString scenario;
     QString scenarioDirectory;
     bool run = false;
+    bool live = false;
     QString speed;
     QString screenshot;
     double quitAfterSeconds = -1;
 };
 
-// Parses the command line; exits with status 2 and a message on invalid input.
-Options parseOptions(const QApplication& app) {
+// Parses the command line; exits with status 2 and a message on invalid input. The scenario and
+// the speed that the command line leaves out come from `settings`: the scenario opened last, if
+// the file still exists, and the replay speed used last.
+Options parseOptions(const QApplication& app, const StudioSettings& settings) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "goflow Studio: simulate rate limiters and worker pools under load and watch them."));
@@ -36,37 +41,52 @@ Options parseOptions(const QApplication& app) {
     parser.addVersionOption();
     const QCommandLineOption scenario(
         QStringLiteral("scenario"),
-        QStringLiteral("Open scenario <file> (default: api-burst.json)."), QStringLiteral("file"));
+        QStringLiteral("Open scenario <file> (default: the one open at the last exit, or "
+                       "api-burst.json)."),
+        QStringLiteral("file"));
     const QCommandLineOption directory(QStringLiteral("scenario-dir"),
                                        QStringLiteral("List the scenarios in <dir>."),
                                        QStringLiteral("dir"));
     const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Start the run at once."));
-    const QCommandLineOption speed(QStringLiteral("speed"),
-                                   QStringLiteral("Replay speed: realtime, 10x or max."),
-                                   QStringLiteral("speed"), QStringLiteral("realtime"));
+    const QCommandLineOption live(
+        QStringLiteral("live"),
+        QStringLiteral("Start in live mode: runs use the real primitives on real threads."));
+    const QCommandLineOption speed(
+        QStringLiteral("speed"),
+        QStringLiteral("Replay speed in virtual seconds per wall second: a factor from 0.1 to 100 "
+                       "such as 0.5 or 10 (10x also works), realtime (1) or max (no pacing). "
+                       "Default: the speed used last."),
+        QStringLiteral("speed"));
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
         QStringLiteral("Save the window as PNG <path> before quitting."), QStringLiteral("path"));
     const QCommandLineOption quitAfter(QStringLiteral("quit-after"),
                                        QStringLiteral("Quit after <seconds> of wall time."),
                                        QStringLiteral("seconds"));
-    parser.addOptions({scenario, directory, run, speed, screenshot, quitAfter});
+    parser.addOptions({scenario, directory, run, live, speed, screenshot, quitAfter});
     parser.process(app);
 
     Options options;
     options.scenarioDirectory =
         parser.isSet(directory) ? parser.value(directory) : goflow::app::defaultScenarioDirectory();
-    options.scenario = parser.isSet(scenario)
-                           ? QFileInfo(parser.value(scenario)).absoluteFilePath()
-                           : goflow::app::defaultScenarioPath(options.scenarioDirectory);
+    if (parser.isSet(scenario)) {
+        options.scenario = QFileInfo(parser.value(scenario)).absoluteFilePath();
+    } else if (!settings.lastScenario().isEmpty() && QFileInfo(settings.lastScenario()).isFile()) {
+        options.scenario = settings.lastScenario();
+    } else {
+        options.scenario = goflow::app::defaultScenarioPath(options.scenarioDirectory);
+    }
     if (parser.isSet(scenario) && !parser.isSet(directory)) {
         options.scenarioDirectory = QFileInfo(options.scenario).absolutePath();
     }
     options.run = parser.isSet(run);
-    options.speed = parser.value(speed);
-    if (options.speed != QLatin1String("realtime") && options.speed != QLatin1String("10x") &&
-        options.speed != QLatin1String("max")) {
-        std::fprintf(stderr, "goflow-studio: --speed must be realtime, 10x or max, got \"%s\"\n",
+    options.live = parser.isSet(live);
+    options.speed = parser.isSet(speed) ? parser.value(speed)
+                                        : StudioSettings::speedKey(settings.replaySpeed());
+    if (!goflow::app::SimulationRunner::parseSpeedFactor(options.speed)) {
+        std::fprintf(stderr,
+                     "goflow-studio: --speed must be a factor from 0.1 to 100 (such as 0.5 or "
+                     "10), realtime or max, got \"%s\"\n",
                      qPrintable(options.speed));
         std::exit(2);
     }
@@ -116,7 +136,9 @@ int main(int argc, char* argv[]) {
     if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE")) {
         QQuickStyle::setStyle(QStringLiteral("Fusion"));
     }
-    const Options options = parseOptions(app);
+    StudioSettings settings;
+    QQmlEngine::setObjectOwnership(&settings, QQmlEngine::CppOwnership);
+    const Options options = parseOptions(app, settings);
 
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
@@ -124,7 +146,9 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("scenarioDirectory"), options.scenarioDirectory},
         {QStringLiteral("initialScenario"), options.scenario},
         {QStringLiteral("autoRun"), options.run},
+        {QStringLiteral("liveMode"), options.live},
         {QStringLiteral("initialSpeed"), options.speed},
+        {QStringLiteral("settings"), QVariant::fromValue(&settings)},
     });
     QObject::connect(
         &engine, &QQmlApplicationEngine::objectCreationFailed, &app,
@@ -133,8 +157,11 @@ int main(int argc, char* argv[]) {
     if (engine.rootObjects().isEmpty()) {
         return 1;
     }
+    settings.attachWindow(qobject_cast<QQuickWindow*>(engine.rootObjects().front()));
     if (options.quitAfterSeconds >= 0) {
         scheduleQuit(engine, options);
     }
-    return QApplication::exec();
+    const int status = QApplication::exec();
+    settings.sync();
+    return status;
 }

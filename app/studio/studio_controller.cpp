@@ -3,7 +3,11 @@
 #include <QLoggingCategory>
 #include <QUrl>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <utility>
+#include <vector>
 
 #include "scenario_catalog.h"
 
@@ -13,16 +17,12 @@ namespace {
 
 using Runner = goflow::app::SimulationRunner;
 
-Runner::Speed toRunnerSpeed(StudioController::Speed speed) {
-    switch (speed) {
-        case StudioController::Speed::RealTime:
-            return Runner::Speed::RealTime;
-        case StudioController::Speed::Times10:
-            return Runner::Speed::Times10;
-        case StudioController::Speed::AsFastAsPossible:
-            return Runner::Speed::AsFastAsPossible;
-    }
-    return Runner::Speed::RealTime;
+// Returns the scenario seconds per wall second of a live run. A live run has no "as fast as
+// possible": its tasks really sleep, so that speed runs at 10, the fastest speed that keeps tasks
+// of a few milliseconds faithful (see goflow/sim/live_runner.hpp). A ScaledClock's speed is fixed,
+// so a speed change during a live run applies from the next run.
+double liveSpeedFactor(double speed) {
+    return speed == StudioController::kAsFastAsPossible ? 10.0 : speed;
 }
 
 QString describeServiceTime(const goflow::sim::Distribution& st) {
@@ -67,8 +67,9 @@ QString describeLimiter(const goflow::sim::LimiterConfig& limiter) {
 }  // namespace
 
 StudioController::StudioController(QObject* parent) : QObject(parent) {
-    connect(&m_runner, &Runner::samplesAppended, this, &StudioController::progressChanged);
+    connect(&m_runner, &Runner::samplesAppended, this, &StudioController::onSamplesAppended);
     connect(&m_runner, &Runner::stateChanged, this, &StudioController::stateChanged);
+    connectLiveSession();
 }
 
 bool StudioController::load(const QString& pathOrUrl) {
@@ -81,12 +82,15 @@ bool StudioController::load(const QString& pathOrUrl) {
         return false;
     }
     m_runner.stop();
+    m_live.stop();
+    restartCursor();
     m_scenario = std::move(*scenario);
     m_path = path;
     chooseChartedLimiter();
     clearError();
     emit scenarioChanged();
     emit progressChanged();
+    emit liveParametersChanged();
     return true;
 }
 
@@ -95,22 +99,179 @@ void StudioController::run() {
         setError(tr("Open a scenario before running it."));
         return;
     }
+    if (isLive()) {
+        restartCursor();
+        if (!m_live.start(*m_scenario, liveSpeedFactor(m_speed))) {
+            setError(m_live.errorString());
+        }
+        return;
+    }
     if (m_runner.state() == Runner::State::Paused) {
         m_runner.resume();
         return;
     }
-    m_runner.start(*m_scenario, toRunnerSpeed(m_speed));
+    restartCursor();
+    m_runner.start(*m_scenario, m_speed);
+}
+
+void StudioController::simulate() {
+    if (!m_scenario) {
+        setError(tr("Open a scenario before simulating it."));
+        return;
+    }
+    setRunMode(RunMode::Replay);
+    restartCursor();
+    m_runner.simulate(*m_scenario);
+}
+
+void StudioController::showRecordedRun(std::vector<goflow::sim::Sample> samples,
+                                       goflow::sim::Summary summary) {
+    restartCursor();
+    m_runner.showRecordedRun(std::move(samples), std::move(summary));
+}
+
+void StudioController::togglePause() {
+    if (isLive()) {
+        if (m_live.state() == goflow::app::LiveSession::State::Running) {
+            pause();  // sets the error that explains why a live run cannot pause
+        } else {
+            run();
+        }
+        return;
+    }
+    switch (m_runner.state()) {
+        case Runner::State::Running:
+            m_runner.pause();
+            break;
+        case Runner::State::Paused:
+            m_runner.resume();
+            break;
+        case Runner::State::Idle:
+        case Runner::State::Finished:
+            run();
+            break;
+    }
+}
+
+void StudioController::step() {
+    if (!m_cursorFollowsRun && cursorIndex() + 1 < sampleCount()) {
+        stepCursor(1);
+        return;
+    }
+    if (isLive()) {
+        return;  // a live run advances with the wall clock; only the cursor can step
+    }
+    if (m_runner.state() == Runner::State::Idle) {
+        if (!m_scenario) {
+            setError(tr("Open a scenario before stepping through it."));
+            return;
+        }
+        restartCursor();
+        m_runner.start(*m_scenario, m_speed, true);
+    }
+    if (m_runner.state() == Runner::State::Paused) {
+        followRun();
+        m_runner.step();
+    }
+}
+
+void StudioController::restartCursor() {
+    m_cursorFollowsRun = true;
+    m_cursorSeconds = 0;
+    emit cursorChanged();
+}
+
+void StudioController::onSamplesAppended(int /*first*/, int /*count*/) {
+    emit progressChanged();
+    if (m_cursorFollowsRun) {
+        emit cursorChanged();
+    }
+}
+
+double StudioController::recordedSeconds() const {
+    const auto& recorded = samples();
+    return recorded.empty() ? 0.0 : std::chrono::duration<double>(recorded.back().time).count();
+}
+
+double StudioController::cursorSeconds() const {
+    return m_cursorFollowsRun ? recordedSeconds() : std::min(m_cursorSeconds, recordedSeconds());
+}
+
+void StudioController::setCursorSeconds(double seconds) {
+    if (!std::isfinite(seconds)) {
+        return;
+    }
+    const double clamped = std::clamp(seconds, 0.0, recordedSeconds());
+    if (!m_cursorFollowsRun && clamped == m_cursorSeconds) {
+        return;
+    }
+    m_cursorFollowsRun = false;
+    m_cursorSeconds = clamped;
+    emit cursorChanged();
+}
+
+int StudioController::cursorIndex() const {
+    const auto& samples = this->samples();
+    if (samples.empty()) {
+        return -1;
+    }
+    if (m_cursorFollowsRun) {
+        return static_cast<int>(samples.size()) - 1;
+    }
+    // Sample times rise strictly, so the newest sample at or before the cursor is found by
+    // binary search. A small tolerance absorbs the rounding of seconds back from the slider.
+    const double cursor = cursorSeconds() + 1e-9;
+    const auto after = std::upper_bound(
+        samples.begin(), samples.end(), cursor, [](double t, const goflow::sim::Sample& sample) {
+            return t < std::chrono::duration<double>(sample.time).count();
+        });
+    return static_cast<int>(after - samples.begin()) - 1;
+}
+
+void StudioController::stepCursor(int samples) {
+    const auto& recorded = this->samples();
+    if (recorded.empty() || samples == 0) {
+        return;
+    }
+    const int last = static_cast<int>(recorded.size()) - 1;
+    const int index = std::clamp(cursorIndex() + samples, 0, last);
+    m_cursorFollowsRun = false;
+    m_cursorSeconds =
+        std::chrono::duration<double>(recorded[static_cast<std::size_t>(index)].time).count();
+    emit cursorChanged();
+}
+
+void StudioController::followRun() {
+    if (m_cursorFollowsRun) {
+        return;
+    }
+    m_cursorFollowsRun = true;
+    emit cursorChanged();
 }
 
 void StudioController::pause() {
+    if (isLive()) {
+        if (m_live.state() == goflow::app::LiveSession::State::Running) {
+            setError(
+                tr("A live run cannot pause because its primitives run on real threads. "
+                   "Stop it instead."));
+        }
+        return;
+    }
     m_runner.pause();
 }
 
 void StudioController::resume() {
-    m_runner.resume();
+    if (!isLive()) {
+        m_runner.resume();
+    }
 }
 
 void StudioController::stop() {
+    if (isLive()) {
+        m_live.stop();
+        return;
+    }
     m_runner.stop();
 }
 
@@ -259,26 +420,99 @@ QList<QPointF> StudioController::limiterReferenceSteps(double endSeconds) const 
     } else if (limiter->type == goflow::sim::LimiterConfig::Type::concurrency) {
         field = "limit";
     }
-    const QString longName = QStringLiteral("classes[%1].limiters[%2].%3")
-                                 .arg(m_limiterClass)
-                                 .arg(m_limiterInClass)
-                                 .arg(QLatin1String(field));
-    const QString shortName =
-        QStringLiteral("limiters[%1].%2").arg(m_limiterInClass).arg(QLatin1String(field));
-    double level = limiterReference();
-    QList<QPointF> steps{QPointF(0, level)};
+    QStringList names{QStringLiteral("classes[%1].limiters[%2].%3")
+                          .arg(m_limiterClass)
+                          .arg(m_limiterInClass)
+                          .arg(QLatin1String(field))};
+    if (m_limiterClass == 0) {
+        names.append(
+            QStringLiteral("limiters[%1].%2").arg(m_limiterInClass).arg(QLatin1String(field)));
+    }
+    return parameterSteps(names, limiterReference(), offset, endSeconds);
+}
+
+QList<QPointF> StudioController::parameterSteps(const QStringList& names, double initial,
+                                                double offset, double endSeconds) const {
+    // (time in seconds, new value) of the scripted changes and, in live mode, the live ones.
+    std::vector<std::pair<double, double>> changes;
     for (const auto& change : m_scenario->changes) {
-        const QString name = QString::fromStdString(change.parameter);
-        if (name != longName && !(m_limiterClass == 0 && name == shortName)) {
-            continue;
+        if (names.contains(QString::fromStdString(change.parameter))) {
+            changes.emplace_back(std::chrono::duration<double>(change.at).count(), change.value);
         }
-        const double at = std::chrono::duration<double>(change.at).count();
+    }
+    if (isLive()) {
+        for (const auto& marker : m_live.markers()) {
+            if (names.contains(marker.parameter)) {
+                changes.emplace_back(marker.timeSeconds, marker.newValue);
+            }
+        }
+    }
+    std::stable_sort(changes.begin(), changes.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    double level = initial;
+    QList<QPointF> steps{QPointF(0, level)};
+    for (const auto& [at, value] : changes) {
         steps.append(QPointF(at, level));
-        level = change.value + offset;
+        level = value + offset;
         steps.append(QPointF(at, level));
     }
     steps.append(QPointF(std::max(endSeconds, steps.back().x()), level));
     return steps;
+}
+
+const goflow::sim::StationConfig* StudioController::station(int index) const {
+    if (!m_scenario || index < 0 || static_cast<std::size_t>(index) > m_scenario->stages.size()) {
+        return nullptr;
+    }
+    if (index == 0) {
+        return &m_scenario->pool;
+    }
+    return &m_scenario->stages[static_cast<std::size_t>(index - 1)];
+}
+
+QStringList StudioController::stationNames() const {
+    QStringList names;
+    if (!m_scenario) {
+        return names;
+    }
+    names.append(tr("Worker pool"));
+    for (std::size_t i = 0; i < m_scenario->stages.size(); ++i) {
+        const QString name = QString::fromStdString(m_scenario->stages[i].name);
+        names.append(name.isEmpty() ? tr("Stage %1").arg(i + 1) : tr("Stage: %1").arg(name));
+    }
+    return names;
+}
+
+int StudioController::stationCapacity(int index) const {
+    const auto* config = station(index);
+    return config == nullptr ? 0 : config->queue_capacity;
+}
+
+int StudioController::stationServers(int index) const {
+    const auto* config = station(index);
+    return config == nullptr ? 0 : config->servers;
+}
+
+QList<QPointF> StudioController::stationCapacitySteps(int index, double endSeconds) const {
+    if (station(index) == nullptr) {
+        return {};
+    }
+    const QString name = index == 0 ? QStringLiteral("pool.queue_capacity")
+                                    : QStringLiteral("stages[%1].queue_capacity").arg(index - 1);
+    return parameterSteps({name}, stationCapacity(index), 0, endSeconds);
+}
+
+QList<QPointF> StudioController::stationServerSteps(int index, double endSeconds) const {
+    if (station(index) == nullptr) {
+        return {};
+    }
+    const QString name = index == 0 ? QStringLiteral("pool.workers")
+                                    : QStringLiteral("stages[%1].concurrency").arg(index - 1);
+    return parameterSteps({name}, stationServers(index), 0, endSeconds);
+}
+
+double StudioController::sampleIntervalSeconds() const {
+    return m_scenario ? std::chrono::duration<double>(m_scenario->sample_interval).count() : 0.0;
 }
 
 double StudioController::limiterReference() const {
@@ -310,6 +544,17 @@ double StudioController::durationSeconds() const {
 }
 
 StudioController::RunState StudioController::state() const {
+    if (isLive()) {
+        switch (m_live.state()) {
+            case goflow::app::LiveSession::State::Idle:
+                return RunState::Idle;
+            case goflow::app::LiveSession::State::Running:
+                return RunState::Running;
+            case goflow::app::LiveSession::State::Finished:
+                return RunState::Finished;
+        }
+        return RunState::Idle;
+    }
     switch (m_runner.state()) {
         case Runner::State::Idle:
             return RunState::Idle;
@@ -323,19 +568,98 @@ StudioController::RunState StudioController::state() const {
     return RunState::Idle;
 }
 
-void StudioController::setSpeed(Speed speed) {
+void StudioController::setSpeed(double speed) {
+    if (!Runner::isValidSpeedFactor(speed)) {
+        setError(tr("Invalid replay speed %1: use a factor from %2 to %3, or as fast as possible.")
+                     .arg(speed)
+                     .arg(Runner::kMinSpeedFactor)
+                     .arg(Runner::kMaxSpeedFactor));
+        return;
+    }
     if (m_speed == speed) {
         return;
     }
     m_speed = speed;
-    m_runner.setSpeed(toRunnerSpeed(speed));
+    m_runner.setSpeedFactor(speed);
     emit speedChanged();
 }
 
+void StudioController::setSpeed(Speed speed) {
+    switch (speed) {
+        case Speed::RealTime:
+            setSpeed(1.0);
+            return;
+        case Speed::Times10:
+            setSpeed(10.0);
+            return;
+        case Speed::AsFastAsPossible:
+            setSpeed(kAsFastAsPossible);
+            return;
+    }
+}
+
+bool StudioController::setSpeedText(const QString& text) {
+    const auto factor = Runner::parseSpeedFactor(text);
+    if (!factor) {
+        setError(tr("Invalid replay speed \"%1\": use a factor from %2 to %3 such as 0.5 or 10, "
+                    "\"realtime\" or \"max\".")
+                     .arg(text)
+                     .arg(Runner::kMinSpeedFactor)
+                     .arg(Runner::kMaxSpeedFactor));
+        return false;
+    }
+    setSpeed(*factor);
+    return true;
+}
+
+QString StudioController::speedText() const {
+    if (m_speed == kAsFastAsPossible) {
+        return tr("max");
+    }
+    return tr("%1×").arg(m_speed);
+}
+
+QVariantList StudioController::speedSteps() {
+    QVariantList steps;
+    for (const double step : Runner::speedSteps()) {
+        steps.append(step);
+    }
+    return steps;
+}
+
+// The speed steps run from slowest to fastest with kAsFastAsPossible last, so "faster" moves
+// towards the end of the list. A speed between two steps moves to the neighbouring step.
+void StudioController::speedUp() {
+    const QList<double> steps = Runner::speedSteps();
+    if (m_speed == kAsFastAsPossible) {
+        return;
+    }
+    for (const double step : steps) {
+        if (step == kAsFastAsPossible || step > m_speed) {
+            setSpeed(step);
+            return;
+        }
+    }
+}
+
+void StudioController::speedDown() {
+    const QList<double> steps = Runner::speedSteps();
+    if (m_speed == kAsFastAsPossible) {
+        setSpeed(steps[steps.size() - 2]);
+        return;
+    }
+    for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+        if (*it != kAsFastAsPossible && *it < m_speed) {
+            setSpeed(*it);
+            return;
+        }
+    }
+}
+
 qint64 StudioController::rejectedByLimiter() const {
-    return static_cast<qint64>(m_runner.summary().rejected_by_limiter);
+    return static_cast<qint64>(summary().rejected_by_limiter);
 }
 
 qint64 StudioController::rejectedByQueue() const {
-    return static_cast<qint64>(m_runner.summary().rejected_by_queue);
+    return static_cast<qint64>(summary().rejected_by_queue);
 }

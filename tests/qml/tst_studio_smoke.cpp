@@ -1,13 +1,19 @@
 // Starts the Studio's main window offscreen on each shipped scenario, runs it, and checks that
-// both charts received points, that a screenshot can be taken, and that QML printed nothing.
+// every chart received points for every station it can show, that the cursor readout shows
+// values, that a screenshot can be taken, and that QML printed nothing.
 
 #include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
 #include <QDir>
+#include <QJSValue>
 #include <QQmlApplicationEngine>
+#include <QQuickItem>
 #include <QQuickWindow>
+#include <QWheelEvent>
 #include <QtCharts/QXYSeries>
 #include <QtTest>
+
+#include <chrono>
 
 #include "scenario_catalog.h"
 #include "studio_controller.h"
@@ -26,6 +32,45 @@ void recordMessage(QtMsgType type, const QMessageLogContext& context, const QStr
         g_messages.append(message);
     }
     g_previousHandler(type, context, message);
+}
+
+const char* const kCharts[] = {"tokenChart", "queueChart",          "busyChart",
+                               "ratesChart", "stationLatencyChart", "latencyChart"};
+
+// Returns the series a ChartPanel created, in the order of its seriesSpecs.
+QList<QXYSeries*> seriesOf(QObject* chart) {
+    QList<QXYSeries*> list;
+    const QJSValue objects = chart->property("seriesObjects").value<QJSValue>();
+    const int length = objects.property(QStringLiteral("length")).toInt();
+    for (int i = 0; i < length; ++i) {
+        list.append(
+            qobject_cast<QXYSeries*>(objects.property(static_cast<quint32>(i)).toQObject()));
+    }
+    return list;
+}
+
+// Checks that every series of `chart` has points: a data series one per sample (the run is
+// shorter than the window), a reference line at least two.
+void checkChartHasPoints(QObject* chart, const QString& label, std::size_t sampleCount) {
+    const QList<QXYSeries*> series = seriesOf(chart);
+    const int specs =
+        chart->property("seriesSpecs").value<QJSValue>().property(QStringLiteral("length")).toInt();
+    QVERIFY2(specs >= 2, qPrintable(label));
+    QCOMPARE(series.size(), specs);
+    for (int i = 0; i < series.size(); ++i) {
+        QXYSeries* xy = series[i];
+        QVERIFY2(xy != nullptr, qPrintable(label));
+        const QString what = QStringLiteral("%1 series %2 (%3)").arg(label).arg(i).arg(xy->name());
+        QVERIFY2(xy->count() >= 2,
+                 qPrintable(QStringLiteral("%1 has %2 points").arg(what).arg(xy->count())));
+        if (xy->pen().style() != Qt::DashLine) {
+            QVERIFY2(static_cast<std::size_t>(xy->count()) == sampleCount,
+                     qPrintable(QStringLiteral("%1 has %2 points for %3 samples")
+                                    .arg(what)
+                                    .arg(xy->count())
+                                    .arg(sampleCount)));
+        }
+    }
 }
 
 }  // namespace
@@ -68,32 +113,216 @@ class TestStudioSmoke : public QObject {
         QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 30000);
         QVERIFY(QTest::qWaitForWindowExposed(window));
 
-        for (const char* chartName : {"tokenChart", "queueChart"}) {
+        const std::size_t sampleCount = controller->samples().size();
+        const int stations = static_cast<int>(controller->stationNames().size());
+        QVERIFY(stations >= 1);
+        for (const char* chartName : kCharts) {
             QObject* chart = window->findChild<QObject*>(QString::fromLatin1(chartName));
             QVERIFY2(chart != nullptr, chartName);
             if (QLatin1String(chartName) == QLatin1String("tokenChart") &&
                 !controller->hasLimiter()) {
                 continue;  // the chart shows its "no limiter" text instead
             }
-            for (const char* seriesName : {"dataSeries", "referenceSeries"}) {
-                auto* series =
-                    qobject_cast<QXYSeries*>(chart->property(seriesName).value<QObject*>());
-                QVERIFY2(series != nullptr, seriesName);
-                QVERIFY2(series->count() >= 2, qPrintable(QString("%1.%2 has %3 points")
-                                                              .arg(chartName, seriesName)
-                                                              .arg(series->count())));
+            if (!chart->property("stationSelectable").toBool()) {
+                checkChartHasPoints(chart, QString::fromLatin1(chartName), sampleCount);
+                continue;
             }
+            auto* stationBox = chart->findChild<QObject*>(QStringLiteral("stationBox"));
+            QVERIFY2(stationBox != nullptr, chartName);
+            QCOMPARE(stationBox->property("count").toInt(), stations);
+            for (int station = 0; station < stations; ++station) {
+                QVERIFY(stationBox->setProperty("currentIndex", station));
+                QCOMPARE(chart->property("station").toInt(), station);
+                checkChartHasPoints(chart,
+                                    QStringLiteral("%1 station %2").arg(chartName).arg(station),
+                                    sampleCount);
+            }
+            QVERIFY(stationBox->setProperty("currentIndex", 0));
         }
-        QObject* queueChart = window->findChild<QObject*>(QStringLiteral("queueChart"));
-        auto* queue =
-            qobject_cast<QXYSeries*>(queueChart->property("dataSeries").value<QObject*>());
-        QCOMPARE(static_cast<std::size_t>(queue->count()), controller->samples().size());
 
+        // A cursor in the middle of the run moves the readouts to that sample.
+        const auto middle = controller->samples()[sampleCount / 2];
+        controller->setCursorSeconds(std::chrono::duration<double>(middle.time).count());
+        QCOMPARE(controller->cursorIndex(), static_cast<int>(sampleCount / 2));
+        QObject* queueChart = window->findChild<QObject*>(QStringLiteral("queueChart"));
+        const QJSValue readout = queueChart->property("readoutValues").value<QJSValue>();
+        QCOMPARE(readout.property(0).toString(),
+                 QLocale().toString(static_cast<double>(middle.queue_depth), 'f', 0));
+        QCOMPARE(readout.property(1).toString(),
+                 QLocale().toString(static_cast<double>(controller->queueCapacity()), 'f', 0));
+        controller->followRun();
+
+        // ChartView redraws from a queued scene update, so the grab waits for pending events.
+        QTest::qWait(100);
         const QImage image = window->grabWindow();
         QVERIFY(!image.isNull());
         const QString shot = QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
                                  .filePath(QFileInfo(path).completeBaseName() + ".png");
         QVERIFY(image.save(shot));
+
+        // The lower charts, scrolled into view.
+        auto* scroll = window->findChild<QObject*>(QStringLiteral("chartScroll"));
+        QVERIFY(scroll != nullptr);
+        auto* flickable = scroll->property("contentItem").value<QObject*>();
+        QVERIFY(flickable != nullptr);
+        const double bottom = flickable->property("contentHeight").toDouble() -
+                              flickable->property("height").toDouble();
+        QVERIFY2(bottom > 0, "the charts are expected to need scrolling at 1280x820");
+        QVERIFY(flickable->setProperty("contentY", bottom));
+        QTest::qWait(100);
+        const QImage lower = window->grabWindow();
+        QVERIFY(!lower.isNull());
+        QVERIFY(lower.save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
+                               .filePath(QFileInfo(path).completeBaseName() + "-lower.png")));
+
+        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+    }
+
+    void shortcutsDriveReplay() {
+        g_messages.clear();
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine.setInitialProperties({
+            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
+            {QStringLiteral("initialScenario"),
+             QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json")},
+            {QStringLiteral("autoRun"), false},
+            {QStringLiteral("initialSpeed"), QStringLiteral("0.5")},
+        });
+        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
+        QCOMPARE(engine.rootObjects().size(), 1);
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
+        QVERIFY(window != nullptr);
+        window->requestActivate();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
+        QVERIFY(controller != nullptr);
+        QCOMPARE(controller->speed(), 0.5);
+        QCOMPARE(controller->state(), StudioController::RunState::Idle);
+
+        // Right arrow and Ctrl+. step a paused run by one sample each.
+        QTest::keyClick(window, Qt::Key_Right);
+        QCOMPARE(controller->state(), StudioController::RunState::Paused);
+        QTRY_COMPARE_WITH_TIMEOUT(controller->sampleCount(), 1, 10000);
+        QTest::keyClick(window, Qt::Key_Right);
+        QTRY_COMPARE_WITH_TIMEOUT(controller->sampleCount(), 2, 10000);
+        QTest::keyClick(window, Qt::Key_Period, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(controller->sampleCount(), 3, 10000);
+
+        // Left arrow moves the cursor back one sample.
+        QTest::keyClick(window, Qt::Key_Left);
+        QCOMPARE(controller->cursorIndex(), 1);
+        QVERIFY(!controller->cursorFollowsRun());
+
+        // Ctrl++ (also Ctrl+=) and Ctrl+- walk the speed steps.
+        QTest::keyClick(window, Qt::Key_Plus, Qt::ControlModifier);
+        QCOMPARE(controller->speed(), 1.0);
+        QTest::keyClick(window, Qt::Key_Equal, Qt::ControlModifier);
+        QCOMPARE(controller->speed(), 2.0);
+        QTest::keyClick(window, Qt::Key_Minus, Qt::ControlModifier);
+        QCOMPARE(controller->speed(), 1.0);
+
+        // Space resumes and pauses, Esc stops, Ctrl+R runs again.
+        QTest::keyClick(window, Qt::Key_Space);
+        QCOMPARE(controller->state(), StudioController::RunState::Running);
+        QTest::keyClick(window, Qt::Key_Space);
+        QCOMPARE(controller->state(), StudioController::RunState::Paused);
+        QTest::keyClick(window, Qt::Key_Escape);
+        QCOMPARE(controller->state(), StudioController::RunState::Idle);
+        QTest::keyClick(window, Qt::Key_R, Qt::ControlModifier);
+        QCOMPARE(controller->state(), StudioController::RunState::Running);
+        QTest::keyClick(window, Qt::Key_Escape);
+        QCOMPARE(controller->state(), StudioController::RunState::Idle);
+
+        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+    }
+
+    void wheelZoomFixesAxes() {
+        g_messages.clear();
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine.setInitialProperties({
+            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
+            {QStringLiteral("initialScenario"),
+             QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json")},
+            {QStringLiteral("autoRun"), false},
+            {QStringLiteral("initialSpeed"), QStringLiteral("max")},
+        });
+        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
+        QCOMPARE(engine.rootObjects().size(), 1);
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
+        QVERIFY(window != nullptr);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
+        QVERIFY(controller != nullptr);
+        controller->simulate();
+        QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 30000);
+
+        auto* chart = window->findChild<QQuickItem*>(QStringLiteral("tokenChart"));
+        QVERIFY(chart != nullptr);
+        auto* axes = chart->property("axes").value<QObject*>();
+        QVERIFY(axes != nullptr);
+        QVERIFY(axes->property("follow").toBool());
+        const double followedMax = axes->property("xMax").toDouble();
+
+        // A plain wheel turn scrolls the page and leaves the axes alone.
+        const QPointF centre =
+            chart->mapToScene(QPointF(chart->width() / 2, chart->height() * 0.6));
+        QWheelEvent plain(centre, window->mapToGlobal(centre), QPoint(), QPoint(0, 120),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(window, &plain);
+        QVERIFY(axes->property("follow").toBool());
+
+        // Ctrl + wheel zooms in around the pointer and fixes the axes.
+        QWheelEvent zoom(centre, window->mapToGlobal(centre), QPoint(), QPoint(0, 120),
+                         Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(window, &zoom);
+        QVERIFY(!axes->property("follow").toBool());
+        const double zoomedSpan =
+            axes->property("xMax").toDouble() - axes->property("xMin").toDouble();
+        QVERIFY2(zoomedSpan < followedMax, qPrintable(QString::number(zoomedSpan)));
+
+        // A refresh keeps the fixed range; reset follows the data again.
+        QMetaObject::invokeMethod(chart, "refresh");
+        QCOMPARE(axes->property("xMax").toDouble() - axes->property("xMin").toDouble(), zoomedSpan);
+        QMetaObject::invokeMethod(axes, "reset");
+        QVERIFY(axes->property("follow").toBool());
+        QCOMPARE(axes->property("xMin").toDouble(), 0.0);
+        QCOMPARE(axes->property("xMax").toDouble(), followedMax);
+
+        // The axes popup fixes a typed range and rejects an invalid one.
+        auto* popup = chart->findChild<QObject*>(QStringLiteral("axesPopup"));
+        QVERIFY(popup != nullptr);
+        QVERIFY(QMetaObject::invokeMethod(popup, "open"));
+        QTRY_VERIFY(popup->property("opened").toBool());
+        const auto field = [popup](const char* name) {
+            return popup->findChild<QObject*>(QString::fromLatin1(name));
+        };
+        for (const char* name : {"xFromField", "xToField", "yFromField", "yToField"}) {
+            QVERIFY2(field(name) != nullptr, name);
+        }
+        QObject* apply = field("applyAxesButton");
+        QVERIFY(apply != nullptr);
+        QObject* rangeError = field("rangeError");
+        QVERIFY(rangeError != nullptr);
+        QVERIFY(field("xFromField")->setProperty("text", QStringLiteral("20")));
+        QVERIFY(field("xToField")->setProperty("text", QStringLiteral("10")));
+        QVERIFY(QMetaObject::invokeMethod(apply, "clicked"));
+        QVERIFY(rangeError->property("visible").toBool());
+        QVERIFY(axes->property("follow").toBool());
+        QTest::qWait(100);  // lets ChartView and the popup redraw before the grab
+        QVERIFY(window->grabWindow().save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
+                                              .filePath(QStringLiteral("axes-popup.png"))));
+        QVERIFY(field("xToField")->setProperty("text", QStringLiteral("25")));
+        QVERIFY(field("yFromField")->setProperty("text", QStringLiteral("50")));
+        QVERIFY(field("yToField")->setProperty("text", QStringLiteral("150")));
+        QVERIFY(QMetaObject::invokeMethod(apply, "clicked"));
+        QVERIFY(!axes->property("follow").toBool());
+        QCOMPARE(axes->property("xMin").toDouble(), 20.0);
+        QCOMPARE(axes->property("xMax").toDouble(), 25.0);
+        QCOMPARE(axes->property("yMin").toDouble(), 50.0);
+        QCOMPARE(axes->property("yMax").toDouble(), 150.0);
+        QTRY_VERIFY(!popup->property("opened").toBool());
 
         QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
     }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "goflow/sim/engine.hpp"
+#include "queueing_theory.h"
 
 using namespace std::chrono_literals;
 using goflow::Duration;
@@ -85,18 +86,6 @@ Scenario queueing_scenario(double lambda, double mu, int servers, int queue, dou
     s.sample_interval = 10s;
     s.seed = 2024;
     return s;
-}
-
-// Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a = l/mu.
-double erlang_c(int c, double a) {
-    double sum = 0;
-    double term = 1;
-    for (int k = 0; k < c; ++k) {
-        sum += term;
-        term *= a / (k + 1);
-    }
-    const double top = term * c / (c - a);  // a^c / c! * c / (c - a)
-    return top / (sum + top);
 }
 
 bool same_samples(const std::vector<goflow::sim::Sample>& a,
@@ -455,8 +444,7 @@ class TestEngine : public QObject {
         const double mu = 100;
         const auto summary =
             goflow::sim::simulate(queueing_scenario(lambda, mu, 1, 10'000'000, 1e6)).summary;
-        const double rho = lambda / mu;
-        const double wait_ms = rho / (mu - lambda) * 1000;  // Wq = rho / (mu - lambda)
+        const double wait_ms = goflow::app::queueing::mm1(lambda, mu).mean_wait * 1000;
         const double measured = summary.stations[0].mean_wait_ms;
         QVERIFY2(std::abs(measured - wait_ms) < wait_ms * 0.02,
                  qPrintable(QString("mean wait %1 ms, theory %2 ms").arg(measured).arg(wait_ms)));
@@ -468,9 +456,7 @@ class TestEngine : public QObject {
         const double mu = 20;
         const auto scenario = queueing_scenario(lambda, mu, c, 10'000'000, 1e6);
         const auto summary = goflow::sim::simulate(scenario).summary;
-        const double a = lambda / mu;
-        const double waits = erlang_c(c, a);
-        const double wait_ms = waits / (c * mu - lambda) * 1000;
+        const double wait_ms = goflow::app::queueing::mmc(lambda, mu, c).mean_wait * 1000;
         const double measured = summary.stations[0].mean_wait_ms;
         QVERIFY2(std::abs(measured - wait_ms) < wait_ms * 0.02,
                  qPrintable(QString("mean wait %1 ms, theory %2 ms").arg(measured).arg(wait_ms)));
@@ -483,19 +469,8 @@ class TestEngine : public QObject {
         const double mu = 25;
         const auto summary =
             goflow::sim::simulate(queueing_scenario(lambda, mu, c, queue, 1e6)).summary;
-        // Stationary distribution of the birth-death chain: p_n proportional to
-        // a^n / n! for n <= c, and a^c / c! * (a / c)^(n - c) above.
-        const double a = lambda / mu;
-        std::vector<double> p(c + queue + 1);
-        p[0] = 1;
-        for (int n = 1; n <= c + queue; ++n) {
-            p[n] = p[n - 1] * a / std::min(n, c);
-        }
-        double total = 0;
-        for (double x : p) {
-            total += x;
-        }
-        const double blocking = p.back() / total;
+        const double blocking =
+            goflow::app::queueing::mmck(lambda, mu, c, queue).blocking_probability;
         const double measured =
             static_cast<double>(summary.rejected_by_queue) / static_cast<double>(summary.offered);
         QVERIFY2(std::abs(measured - blocking) < blocking * 0.02,

@@ -56,6 +56,75 @@ class TestLiveRunner : public QObject {
                  qPrintable(QString::number(summary.admitted)));
     }
 
+    void changeParameterReportsOldValue() {
+        auto scenario = goflow::sim::load_scenario(R"({
+            "version": 1, "name": "change report",
+            "load": {"phases": [{"rate": 50, "duration_s": 3600}]},
+            "limiters": [{"type": "token_bucket", "rate": 20, "burst": 4}],
+            "pool": {"workers": 2, "queue_capacity": 10,
+                     "service_time": {"distribution": "constant", "mean_ms": 1}},
+            "stages": [{"name": "write", "concurrency": 3, "queue_capacity": 5,
+                        "service_time": {"distribution": "constant", "mean_ms": 1}}]})");
+        QVERIFY(scenario.ok());
+        LiveRunner runner(*scenario, {.speed = 1});
+        QVERIFY(!runner.change_parameter("pool.workers", 3).ok());  // not started
+        runner.start();
+
+        QCOMPARE(runner.parameter("pool.workers").value(), 2.0);
+        QCOMPARE(runner.parameter("stages[0].concurrency").value(), 3.0);
+        QCOMPARE(runner.parameter("limiters[0].rate").value(), 20.0);
+        QCOMPARE(runner.parameter("classes[0].limiters[0].burst").value(), 4.0);
+        QVERIFY(!runner.parameter("limiters[0].slack").ok());
+        QVERIFY(!runner.parameter("stages[1].concurrency").ok());
+        QVERIFY(!runner.parameter("pool.nonsense").ok());
+
+        const auto before = runner.clock().now().time_since_epoch();
+        auto workers = runner.change_parameter("pool.workers", 5);
+        QVERIFY(workers.ok());
+        QCOMPARE(workers.value().old_value, 2.0);
+        QCOMPARE(workers.value().new_value, 5.0);
+        QVERIFY(workers.value().at >= before);
+        QCOMPARE(runner.parameter("pool.workers").value(), 5.0);
+
+        auto stage = runner.change_parameter("stages[0].concurrency", 1);
+        QVERIFY(stage.ok());
+        QCOMPARE(stage.value().old_value, 3.0);
+        QCOMPARE(runner.parameter("stages[0].concurrency").value(), 1.0);
+
+        auto burst = runner.change_parameter("limiters[0].burst", 9);
+        QVERIFY(burst.ok());
+        QCOMPARE(burst.value().old_value, 4.0);
+
+        auto rejected = runner.change_parameter("pool.workers", 0);
+        QVERIFY(!rejected.ok());
+        QCOMPARE(runner.parameter("pool.workers").value(), 5.0);
+
+        // The totals report the latency of completed requests before the run finishes.
+        QTRY_VERIFY(runner.summary().completed > 0);
+        QVERIFY(!runner.finished());
+        QVERIFY(runner.summary().latency_p50_ms >= 1.0);  // service alone takes 1 ms
+        runner.stop();
+    }
+
+    void samplesFromReturnsTheTail() {
+        auto scenario = goflow::sim::load_scenario(R"({
+            "version": 1, "name": "tail", "sample_interval_ms": 100,
+            "load": {"arrivals": "even", "phases": [{"rate": 20, "duration_s": 1}]},
+            "pool": {"workers": 2, "queue_capacity": 10,
+                     "service_time": {"distribution": "constant", "mean_ms": 1}}})");
+        QVERIFY(scenario.ok());
+        LiveRunner runner(*scenario, {.speed = 10});
+        runner.start();
+        QVERIFY(runner.wait(30s));
+        const auto all = runner.samples();
+        QVERIFY(all.size() >= 3);
+        const auto tail = runner.samples_from(2);
+        QCOMPARE(tail.size(), all.size() - 2);
+        QCOMPARE(tail.front().time, all[2].time);
+        QVERIFY(runner.samples_from(all.size()).empty());
+        QVERIFY(runner.samples_from(all.size() + 7).empty());
+    }
+
     void stopEndsARunEarly() {
         auto scenario = goflow::sim::load_scenario(R"({
             "version": 1, "name": "long",

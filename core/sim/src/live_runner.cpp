@@ -1,9 +1,11 @@
 #include "goflow/sim/live_runner.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <condition_variable>
 #include <limits>
+#include <optional>
 #include <queue>
 #include <stdexcept>
 #include <thread>
@@ -52,6 +54,89 @@ struct Job {
     Duration admitted{};
 };
 
+// Splits "classes[1].limiters[0].rate" into {"classes", "1", "limiters", "0", "rate"}.
+std::vector<std::string_view> split_name(std::string_view name) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= name.size(); ++i) {
+        if (i == name.size() || name[i] == '.' || name[i] == '[' || name[i] == ']') {
+            if (i > start) {
+                parts.push_back(name.substr(start, i - start));
+            }
+            start = i + 1;
+        }
+    }
+    return parts;
+}
+
+// Returns the index in `text`, or SIZE_MAX when it is not a number below `count`.
+std::size_t index_below(std::string_view text, std::size_t count) {
+    std::size_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value >= count) {
+        return std::numeric_limits<std::size_t>::max();
+    }
+    return value;
+}
+
+std::optional<double> limiter_field(const LimiterConfig& limiter, std::string_view field) {
+    using Type = LimiterConfig::Type;
+    if (field == "rate" && limiter.type != Type::concurrency) {
+        return limiter.rate;
+    }
+    if (field == "burst" && limiter.type == Type::token_bucket) {
+        return static_cast<double>(limiter.burst);
+    }
+    if (field == "slack" && limiter.type == Type::leaky_bucket) {
+        return static_cast<double>(limiter.slack);
+    }
+    if (field == "limit" && limiter.type == Type::concurrency) {
+        return static_cast<double>(limiter.limit);
+    }
+    return std::nullopt;
+}
+
+// Reads the parameters that a live run can change, plus the client settings of a class.
+std::optional<double> read_parameter(const Scenario& scenario, std::string_view name) {
+    const auto parts = split_name(name);
+    if (parts.size() == 2 && parts[0] == "pool" && parts[1] == "workers") {
+        return scenario.pool.servers;
+    }
+    if (parts.size() == 3 && parts[0] == "stages" && parts[2] == "concurrency") {
+        const std::size_t stage = index_below(parts[1], scenario.stages.size());
+        if (stage < scenario.stages.size()) {
+            return scenario.stages[stage].servers;
+        }
+        return std::nullopt;
+    }
+    std::size_t at = 0;
+    std::size_t cls = 0;
+    if (parts.size() >= 2 && parts[0] == "classes") {
+        cls = index_below(parts[1], scenario.classes.size());
+        at = 2;
+    }
+    if (cls >= scenario.classes.size()) {
+        return std::nullopt;
+    }
+    const RequestClass& rc = scenario.classes[cls];
+    if (parts.size() == at + 3 && parts[at] == "limiters") {
+        const std::size_t limiter = index_below(parts[at + 1], rc.limiters.size());
+        if (limiter < rc.limiters.size()) {
+            return limiter_field(rc.limiters[limiter], parts[at + 2]);
+        }
+        return std::nullopt;
+    }
+    if (parts.size() == at + 2 && parts[at] == "client") {
+        if (parts[at + 1] == "retries") {
+            return rc.client.max_retries;
+        }
+        if (parts[at + 1] == "timeout_ms" && rc.client.timeout) {
+            return std::chrono::duration<double, std::milli>(*rc.client.timeout).count();
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 ScaledClock::ScaledClock(double speed)
@@ -97,6 +182,9 @@ class LiveRunner::Impl {
     void stop();
     bool wait(std::chrono::milliseconds timeout);
     Result<void> set_parameter(std::string_view parameter, double value);
+    Result<LiveChange> change_parameter(std::string_view parameter, double value);
+    // Returns the totals so far. The caller holds mutex_.
+    Summary summary() const;
 
     Scenario scenario_;
     std::shared_ptr<ScaledClock> clock_;
@@ -507,6 +595,39 @@ Result<void> LiveRunner::Impl::set_parameter(std::string_view parameter, double 
     return apply(parameter, value);
 }
 
+Summary LiveRunner::Impl::summary() const {
+    Summary totals = totals_;
+    if (!finished_) {
+        // Like Engine::summary(), report the latency of the requests completed so far.
+        totals.latency_mean_ms = latency_.mean() / 1e6;
+        totals.latency_p50_ms = to_ms(latency_.percentile(50));
+        totals.latency_p95_ms = to_ms(latency_.percentile(95));
+        totals.latency_p99_ms = to_ms(latency_.percentile(99));
+        totals.latency_max_ms = to_ms(latency_.max());
+    }
+    return totals;
+}
+
+Result<LiveChange> LiveRunner::Impl::change_parameter(std::string_view parameter, double value) {
+    std::lock_guard guard(mutex_);
+    if (stations_.empty()) {
+        return Error(std::make_error_code(std::errc::operation_not_permitted),
+                     "the live run has not started");
+    }
+    const std::optional<double> old_value = read_parameter(scenario_, parameter);
+    if (auto ok = apply(parameter, value); !ok) {
+        return ok.error();
+    }
+    if (!old_value) {
+        // apply() accepted a name that read_parameter() does not cover, such as a client
+        // timeout that was unset before.
+        return LiveChange{clock_->now().time_since_epoch(),
+                          std::numeric_limits<double>::quiet_NaN(), value};
+    }
+    return LiveChange{clock_->now().time_since_epoch(), *old_value,
+                      read_parameter(scenario_, parameter).value_or(value)};
+}
+
 void LiveRunner::Impl::stop() {
     {
         std::lock_guard guard(mutex_);
@@ -557,6 +678,31 @@ Result<void> LiveRunner::set_parameter(std::string_view parameter, double value)
     return impl_->set_parameter(parameter, value);
 }
 
+Result<LiveChange> LiveRunner::change_parameter(std::string_view parameter, double value) {
+    return impl_->change_parameter(parameter, value);
+}
+
+Result<double> LiveRunner::parameter(std::string_view parameter) const {
+    std::lock_guard guard(impl_->mutex_);
+    if (auto value = read_parameter(impl_->scenario_, parameter)) {
+        return *value;
+    }
+    return Error(std::make_error_code(std::errc::invalid_argument),
+                 "unknown parameter " + std::string(parameter) +
+                     "; readable: pool.workers, stages[i].concurrency, limiters[i].rate, burst, "
+                     "slack or limit, client.retries and client.timeout_ms, each limiter and "
+                     "client name optionally prefixed with classes[c].");
+}
+
+std::vector<Sample> LiveRunner::samples_from(std::size_t first) const {
+    std::lock_guard guard(impl_->mutex_);
+    const auto& samples = impl_->samples_;
+    if (first >= samples.size()) {
+        return {};
+    }
+    return {samples.begin() + static_cast<std::ptrdiff_t>(first), samples.end()};
+}
+
 std::vector<Sample> LiveRunner::samples() const {
     std::lock_guard guard(impl_->mutex_);
     return impl_->samples_;
@@ -564,7 +710,7 @@ std::vector<Sample> LiveRunner::samples() const {
 
 Summary LiveRunner::summary() const {
     std::lock_guard guard(impl_->mutex_);
-    return impl_->totals_;
+    return impl_->summary();
 }
 
 const ScaledClock& LiveRunner::clock() const {

@@ -57,6 +57,13 @@ class ScaledClock final : public Clock {
     WallTimePoint wall_start_;
 };
 
+// A parameter change that LiveRunner::change_parameter() applied.
+struct LiveChange {
+    Duration at{};         // scenario time at which the change took effect
+    double old_value = 0;  // the value it replaced
+    double new_value = 0;
+};
+
 struct LiveOptions {
     // Scenario seconds per wall-clock second.
     double speed = 1;
@@ -89,8 +96,18 @@ class LiveRunner {
     // parameters and out-of-range values are rejected with a message.
     Result<void> set_parameter(std::string_view parameter, double value);
 
+    // Changes a parameter as set_parameter() does, and returns the scenario time of the change
+    // and the value it replaced, both read under the same lock as the change.
+    Result<LiveChange> change_parameter(std::string_view parameter, double value);
+
+    // Returns the current value of a parameter that set_parameter() accepts, after the scripted
+    // and live changes so far. Other names are rejected with a message.
+    [[nodiscard]] Result<double> parameter(std::string_view parameter) const;
+
     // Returns a copy of the samples so far.
     [[nodiscard]] std::vector<Sample> samples() const;
+    // Returns a copy of the samples from index `first` on; empty when there are no more.
+    [[nodiscard]] std::vector<Sample> samples_from(std::size_t first) const;
     [[nodiscard]] Summary summary() const;
     [[nodiscard]] const ScaledClock& clock() const;
 

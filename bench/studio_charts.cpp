@@ -1,0 +1,385 @@
+// The Studio's chart refresh on the GUI thread, and the memory of an hour-long replay.
+//
+// BM_ChartRefresh*/N refresh 6 LineSeries of N points each (10,000, the Studio's maximum, and
+// 2,000, under two per horizontal pixel of the 1200 px chart) in an offscreen ChartView through
+// ChartFeeder::update(), which builds the points in C++ and hands them over with
+// QXYSeries::replace(), as the Studio does. Each refresh alternates between two finished runs
+// with different seeds, so every replace() brings new points. The variants add, on top of the
+// replace calls:
+//   - Replace: nothing; the series and the chart's geometry update synchronously.
+//   - Events: QCoreApplication::processEvents(), which runs the chart's deferred updates, the
+//     polish pass and, with the offscreen platform's basic render loop, the frame it schedules.
+//   - Frame: the same events, then QQuickWindow::grabWindow(), which polishes, syncs and renders
+//     one frame for certain and reads it back. Its time includes the readback.
+//
+// BM_HourReplayRss replays a generated one-hour scenario as fast as possible while refreshing
+// the six series at 20 Hz, as the Studio does, and records the resident set size every five
+// virtual minutes.
+//
+// Runs offscreen unless QT_QPA_PLATFORM is set.
+
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QQmlApplicationEngine>
+#include <QQmlComponent>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSGRendererInterface>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtCharts/QAbstractSeries>
+#include <QtCharts/QXYSeries>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "chart_feeder.h"
+#include "studio_controller.h"
+
+namespace {
+
+constexpr int kSeriesCount = 6;
+// The six per-sample metrics, each as many points as there are samples (up to the window).
+constexpr std::array<ChartFeeder::Metric, kSeriesCount> kMetrics = {
+    ChartFeeder::Metric::LimiterLevel,      ChartFeeder::Metric::QueueDepth,
+    ChartFeeder::Metric::BusyWorkers,       ChartFeeder::Metric::AdmittedPerSecond,
+    ChartFeeder::Metric::RejectedPerSecond, ChartFeeder::Metric::LatencyP99,
+};
+
+// A ChartView like the Studio's: antialiased, two value axes, 2 px lines.
+constexpr const char* kChartQml = R"(
+import QtQuick
+import QtCharts
+
+ChartView {
+    width: 1200
+    height: 700
+    antialiasing: true
+    legend.alignment: Qt.AlignTop
+    ValueAxis { id: axisX; min: 0; max: 1100; tickType: ValueAxis.TicksDynamic; tickInterval: 100 }
+    ValueAxis { id: axisY; min: 0; max: 250; tickType: ValueAxis.TicksDynamic; tickInterval: 50 }
+    LineSeries { axisX: axisX; axisY: axisY; width: 2 }
+    LineSeries { axisX: axisX; axisY: axisY; width: 2 }
+    LineSeries { axisX: axisX; axisY: axisY; width: 2 }
+    LineSeries { axisX: axisX; axisY: axisY; width: 2 }
+    LineSeries { axisX: axisX; axisY: axisY; width: 2 }
+    LineSeries { axisX: axisX; axisY: axisY; width: 2 }
+}
+)";
+
+// Writes a scenario of `seconds` of Poisson load at about 60 % of the pool's capacity, with
+// spikes, sampled every 100 ms, behind a token bucket.
+QString writeScenario(const QTemporaryDir& dir, const QString& name, int seconds, int seed) {
+    QJsonArray phases;
+    for (int start = 0; start < seconds; start += 60) {
+        const int length = std::min(60, seconds - start);
+        const int spike = std::min(5, length);
+        phases.append(QJsonObject{{"name", "spike"}, {"rate", 300}, {"duration_s", spike}});
+        if (length > spike) {
+            phases.append(
+                QJsonObject{{"name", "steady"}, {"rate", 90}, {"duration_s", length - spike}});
+        }
+    }
+    const QJsonObject scenario{
+        {"version", 1},
+        {"name", name},
+        {"seed", seed},
+        {"sample_interval_ms", 100},
+        {"load", QJsonObject{{"arrivals", "poisson"}, {"phases", phases}}},
+        {"limiters",
+         QJsonArray{QJsonObject{{"type", "token_bucket"}, {"rate", 120}, {"burst", 200}}}},
+        {"pool", QJsonObject{{"workers", 8},
+                             {"queue_capacity", 64},
+                             {"service_time",
+                              QJsonObject{{"distribution", "exponential"}, {"mean_ms", 50}}}}},
+    };
+    const QString path = dir.filePath(name + QStringLiteral(".json"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(scenario).toJson()) < 0) {
+        std::fprintf(stderr, "studio_charts: cannot write %s\n", qPrintable(path));
+        std::exit(1);
+    }
+    return path;
+}
+
+// Loads `path` into `controller` and starts it as fast as possible; exits on a load error.
+void startRun(StudioController& controller, const QString& path) {
+    if (!controller.load(path)) {
+        std::fprintf(stderr, "studio_charts: %s\n", qPrintable(controller.errorMessage()));
+        std::exit(1);
+    }
+    controller.setSpeed(StudioController::Speed::AsFastAsPossible);
+    controller.run();
+}
+
+void waitUntilFinished(const StudioController& controller) {
+    while (controller.state() != StudioController::RunState::Finished) {
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    }
+}
+
+// The offscreen window with the chart and its six series, shown and rendered once.
+class ChartWindow {
+  public:
+    ChartWindow() {
+        QQmlComponent component(&m_engine);
+        component.setData(kChartQml, QUrl(QStringLiteral("studio_charts.qml")));
+        m_chart.reset(qobject_cast<QQuickItem*>(component.create()));
+        if (m_chart == nullptr) {
+            std::fprintf(stderr, "studio_charts: cannot create the chart: %s\n",
+                         qPrintable(component.errorString()));
+            std::exit(1);
+        }
+        m_window.resize(static_cast<int>(m_chart->width()), static_cast<int>(m_chart->height()));
+        m_chart->setParentItem(m_window.contentItem());
+        m_window.show();
+        // ChartView keeps its series out of children(); its series(index) method returns them.
+        const int count = m_chart->property("count").toInt();
+        for (int i = 0; i < count; ++i) {
+            QAbstractSeries* series = nullptr;
+            QMetaObject::invokeMethod(m_chart.get(), "series",
+                                      Q_RETURN_ARG(QAbstractSeries*, series), Q_ARG(int, i));
+            if (auto* xy = qobject_cast<QXYSeries*>(series)) {
+                m_series.push_back(xy);
+            }
+        }
+        if (m_series.size() != kSeriesCount) {
+            std::fprintf(stderr, "studio_charts: expected %d series, found %zu\n", kSeriesCount,
+                         m_series.size());
+            std::exit(1);
+        }
+        m_window.grabWindow();
+    }
+
+    QQuickWindow& window() { return m_window; }
+
+    // Swaps the current points of every metric into its series.
+    void refresh(const ChartFeeder& feeder) {
+        for (int i = 0; i < kSeriesCount; ++i) {
+            feeder.update(m_series[static_cast<std::size_t>(i)],
+                          kMetrics[static_cast<std::size_t>(i)]);
+        }
+    }
+
+    qsizetype pointCount() const {
+        qsizetype total = 0;
+        for (const QXYSeries* series : m_series) {
+            total += series->count();
+        }
+        return total;
+    }
+
+  private:
+    QQmlEngine m_engine;
+    QQuickWindow m_window;
+    std::unique_ptr<QQuickItem> m_chart;
+    std::vector<QXYSeries*> m_series;
+};
+
+// Two finished runs with different seeds, sampled every 100 ms for long enough that each series
+// gets `pointsPerSeries` points. 10,000 points take 1,100 s (11,000 samples, of which
+// ChartFeeder keeps the newest kWindow).
+struct FinishedRuns {
+    explicit FinishedRuns(int pointsPerSeries) {
+        const int seconds = pointsPerSeries >= ChartFeeder::kWindow ? pointsPerSeries / 10 + 100
+                                                                    : pointsPerSeries / 10;
+        startRun(first, writeScenario(dir, QStringLiteral("first"), seconds, 1));
+        startRun(second, writeScenario(dir, QStringLiteral("second"), seconds, 2));
+        waitUntilFinished(first);
+        waitUntilFinished(second);
+    }
+
+    QTemporaryDir dir;
+    StudioController first;
+    StudioController second;
+};
+
+FinishedRuns& finishedRuns(int pointsPerSeries) {
+    static std::map<int, std::unique_ptr<FinishedRuns>> runs;
+    auto& entry = runs[pointsPerSeries];
+    if (entry == nullptr) {
+        entry = std::make_unique<FinishedRuns>(pointsPerSeries);
+    }
+    return *entry;
+}
+
+// Returns the name of the graphics API that renders `window`, for the benchmark's label.
+std::string graphicsApiName(const QQuickWindow& window) {
+    const QSGRendererInterface* renderer = window.rendererInterface();
+    if (renderer == nullptr) {
+        return "graphics API: unknown";
+    }
+    switch (renderer->graphicsApi()) {
+        case QSGRendererInterface::Software:
+            return "graphics API: software";
+        case QSGRendererInterface::OpenGL:
+            return "graphics API: OpenGL";
+        case QSGRendererInterface::Vulkan:
+            return "graphics API: Vulkan";
+        default:
+            return "graphics API: other";
+    }
+}
+
+enum class Extra { None, ProcessEvents, GrabFrame };
+
+void runRefreshBenchmark(benchmark::State& state, Extra extra) {
+    const auto pointsPerSeries = static_cast<int>(state.range(0));
+    FinishedRuns& runs = finishedRuns(pointsPerSeries);
+    ChartWindow chart;
+    ChartFeeder feeder;
+    bool useFirst = true;
+    for (auto _ : state) {
+        feeder.setController(useFirst ? &runs.first : &runs.second);
+        useFirst = !useFirst;
+        chart.refresh(feeder);
+        if (extra == Extra::ProcessEvents) {
+            QCoreApplication::processEvents();
+        } else if (extra == Extra::GrabFrame) {
+            // ChartView paints its scene into an image when the scene's queued change signal
+            // arrives, so events must run before the frame for the frame to show new points.
+            QCoreApplication::processEvents();
+            const QImage frame = chart.window().grabWindow();
+            benchmark::DoNotOptimize(frame.constBits());
+        }
+    }
+    // A run of N seconds has N * 10 samples, give or take the ones at its start and end.
+    const qsizetype expected = qsizetype{kSeriesCount} * pointsPerSeries;
+    if (std::abs(chart.pointCount() - expected) > 2 * kSeriesCount) {
+        const std::string message = "the series have " + std::to_string(chart.pointCount()) +
+                                    " points in total, expected about " + std::to_string(expected);
+        state.SkipWithError(message.c_str());
+    }
+    state.counters["points"] = static_cast<double>(chart.pointCount());
+    state.SetLabel(graphicsApiName(chart.window()));
+}
+
+void BM_ChartRefreshReplace(benchmark::State& state) {
+    runRefreshBenchmark(state, Extra::None);
+}
+void BM_ChartRefreshEvents(benchmark::State& state) {
+    runRefreshBenchmark(state, Extra::ProcessEvents);
+}
+void BM_ChartRefreshFrame(benchmark::State& state) {
+    runRefreshBenchmark(state, Extra::GrabFrame);
+}
+BENCHMARK(BM_ChartRefreshReplace)
+    ->Arg(ChartFeeder::kWindow)
+    ->Arg(2000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_ChartRefreshEvents)
+    ->Arg(ChartFeeder::kWindow)
+    ->Arg(2000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_ChartRefreshFrame)
+    ->Arg(ChartFeeder::kWindow)
+    ->Arg(2000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Returns the resident set size in MiB, from /proc/self/statm.
+double residentMiB() {
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0;
+    long resident = 0;
+    statm >> pages >> resident;
+    return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) /
+           (1024.0 * 1024.0);
+}
+
+void BM_HourReplayRss(benchmark::State& state) {
+    constexpr int kSeconds = 3600;
+    constexpr double kRecordEverySeconds = 300;
+    const QTemporaryDir dir;
+    const QString path = writeScenario(dir, QStringLiteral("hour"), kSeconds, 3);
+    for (auto _ : state) {
+        ChartWindow chart;
+        StudioController controller;
+        ChartFeeder feeder;
+        feeder.setController(&controller);
+        struct Reading {
+            double seconds;  // virtual time
+            double mib;      // resident set size
+            int samples;     // samples the controller keeps
+        };
+        std::vector<Reading> readings;
+        double nextReading = 0;
+        QObject::connect(&controller, &StudioController::progressChanged, &controller, [&] {
+            if (controller.elapsedSeconds() >= nextReading) {
+                readings.push_back(
+                    {controller.elapsedSeconds(), residentMiB(), controller.sampleCount()});
+                nextReading += kRecordEverySeconds;
+            }
+        });
+        // The Studio refreshes its charts at 20 Hz while a run is going.
+        QTimer refreshTimer;
+        refreshTimer.setInterval(50);
+        QObject::connect(&refreshTimer, &QTimer::timeout, &controller,
+                         [&] { chart.refresh(feeder); });
+        refreshTimer.start();
+        startRun(controller, path);
+        waitUntilFinished(controller);
+        chart.refresh(feeder);
+        chart.window().grabWindow();
+        readings.push_back({controller.elapsedSeconds(), residentMiB(), controller.sampleCount()});
+
+        std::fprintf(stderr, "virtual s   RSS MiB   samples kept\n");
+        for (const Reading& reading : readings) {
+            std::fprintf(stderr, "%9.0f   %7.1f   %12d\n", reading.seconds, reading.mib,
+                         reading.samples);
+        }
+        // The first readings include the allocator's and Qt's warm-up, so compare from the last
+        // reading at or before 10 minutes to the last one during the run (before the final
+        // refresh and frame).
+        const Reading* at10 = &readings.front();
+        for (const Reading& reading : readings) {
+            if (reading.seconds <= 600) {
+                at10 = &reading;
+            }
+        }
+        const Reading& runEnd = readings[readings.size() - 2];
+        const double growthMiB = runEnd.mib - at10->mib;
+        state.counters["rss_10min_MiB"] = at10->mib;
+        state.counters["rss_60min_MiB"] = runEnd.mib;
+        state.counters["rss_after_frame_MiB"] = readings.back().mib;
+        state.counters["growth_10_to_60min_MiB"] = growthMiB;
+        state.counters["growth_per_sample_B"] =
+            growthMiB * 1024 * 1024 / std::max(1, runEnd.samples - at10->samples);
+        state.counters["samples"] = controller.sampleCount();
+        state.counters["points"] = static_cast<double>(chart.pointCount());
+    }
+}
+BENCHMARK(BM_HourReplayRss)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+    // Qt Charts' QML types need a QApplication.
+    QApplication app(argc, argv);
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
+        return 1;
+    }
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -1,0 +1,101 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Goflow.Studio
+
+// The run's notable moments in time order. Clicking one asks the model to jump there.
+Rectangle {
+    id: pane
+
+    required property EventLogModel eventModel
+
+    // Kinds that mark the end of an episode, drawn in the calm colour.
+    function isRecovery(kind) {
+        return kind === EventLogModel.TokensRecovered || kind === EventLogModel.QueueDrained
+               || kind === EventLogModel.RetryStormEnded
+               || kind === EventLogModel.LatencyBelowTimeout;
+    }
+
+    color: Theme.panel
+    border.color: Theme.border
+    radius: Theme.radius
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: Theme.spacing
+        spacing: Theme.smallSpacing
+
+        Label {
+            text: qsTr("Events")
+            font.bold: true
+            font.pixelSize: Theme.fontSize + 1
+        }
+        ListView {
+            id: list
+            objectName: "eventList"
+            model: pane.eventModel
+            clip: true
+            visible: count > 0
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            ScrollBar.vertical: ScrollBar {}
+
+            delegate: ItemDelegate {
+                id: entry
+
+                required property int index
+                required property real seconds
+                required property int kind
+                required property string message
+                required property string subject
+
+                width: ListView.view.width
+                padding: Theme.smallSpacing
+                ToolTip.visible: hovered
+                ToolTip.delay: 500
+                ToolTip.text: qsTr("%1 — click to move the replay to %2 s")
+                              .arg(entry.subject).arg(entry.seconds.toFixed(1))
+                onClicked: pane.eventModel.activate(entry.index)
+
+                contentItem: RowLayout {
+                    spacing: Theme.smallSpacing
+
+                    Rectangle {
+                        implicitWidth: Theme.smallSpacing
+                        implicitHeight: Theme.smallSpacing
+                        radius: Theme.smallSpacing / 2
+                        color: pane.isRecovery(entry.kind) ? Theme.admitted : Theme.rejected
+                        Layout.alignment: Qt.AlignTop | Qt.AlignLeft
+                        Layout.topMargin: Theme.smallSpacing / 2
+                    }
+                    Label {
+                        text: qsTr("%1 s").arg(entry.seconds.toFixed(1))
+                        color: Theme.mutedText
+                        font.pixelSize: Theme.smallFontSize
+                        font.family: "monospace"
+                        horizontalAlignment: Text.AlignRight
+                        Layout.preferredWidth: Theme.counterFontSize * 2.5
+                        Layout.alignment: Qt.AlignTop
+                    }
+                    Label {
+                        text: entry.message
+                        wrapMode: Text.Wrap
+                        font.pixelSize: Theme.smallFontSize
+                        Layout.fillWidth: true
+                    }
+                }
+            }
+        }
+        Label {
+            visible: list.count === 0
+            text: qsTr("No events yet. Run the scenario: a token bucket running dry, a full "
+                       + "queue, the first timeout or a retry storm will show up here.")
+            color: Theme.mutedText
+            wrapMode: Text.Wrap
+            font.pixelSize: Theme.fontSize
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            verticalAlignment: Text.AlignTop
+        }
+    }
+}

@@ -1,0 +1,270 @@
+// Tests StudioSettings against a QSettings store in a temporary directory: defaults, values
+// surviving a restart, invalid stored values, window geometry fitted to the screens, and
+// Main.qml restoring and updating the settings (theme, tab, scenario, speed, Ctrl+Shift+T).
+
+#include <QtQml/qqmlextensionplugin.h>
+#include <QApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+#include "studio_settings.h"
+
+Q_IMPORT_QML_PLUGIN(Goflow_StudioPlugin)
+
+namespace {
+
+QSettings rawStore() {
+    return QSettings(QStringLiteral("goflow"), QStringLiteral("goflow Studio"));
+}
+
+QStringList g_messages;
+QtMessageHandler g_previousHandler = nullptr;
+
+// Records every warning and error that the test did not announce with ignoreMessage().
+void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+    if (type != QtDebugMsg && type != QtInfoMsg &&
+        !message.startsWith(QLatin1String("QStandardPaths:"))) {
+        g_messages.append(message);
+    }
+    g_previousHandler(type, context, message);
+}
+
+}  // namespace
+
+class TestStudioSettings : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY2(m_directory.isValid(), qPrintable(m_directory.errorString()));
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_directory.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_directory.path());
+        QVERIFY2(rawStore().fileName().startsWith(m_directory.path()),
+                 qPrintable(rawStore().fileName()));
+    }
+
+    void init() { rawStore().clear(); }
+
+    void keysRoundTrip() {
+        using Theme = StudioSettings::ThemeChoice;
+        for (const Theme theme : {Theme::FollowSystem, Theme::Light, Theme::Dark}) {
+            QCOMPARE(StudioSettings::themeFromKey(StudioSettings::themeKey(theme)), theme);
+        }
+        using Speed = StudioController::Speed;
+        for (const Speed speed : {Speed::RealTime, Speed::Times10, Speed::AsFastAsPossible}) {
+            QCOMPARE(StudioSettings::speedFromKey(StudioSettings::speedKey(speed)), speed);
+        }
+        QCOMPARE(StudioSettings::speedKey(Speed::Times10), QStringLiteral("10x"));
+        QVERIFY(!StudioSettings::themeFromKey(QStringLiteral("purple")));
+        QVERIFY(!StudioSettings::themeFromKey(QStringLiteral("Dark")));
+        QVERIFY(!StudioSettings::speedFromKey(QStringLiteral("100x")));
+        QVERIFY(!StudioSettings::speedFromKey(QString()));
+    }
+
+    void defaultsWhenEmpty() {
+        const StudioSettings settings;
+        QCOMPARE(settings.theme(), StudioSettings::ThemeChoice::FollowSystem);
+        QCOMPARE(settings.lastScenario(), QString());
+        QCOMPARE(settings.replaySpeed(), StudioController::Speed::RealTime);
+        QCOMPARE(settings.lastTab(), 0);
+        QVERIFY(settings.windowGeometry().isNull());
+        QVERIFY(!settings.windowMaximized());
+    }
+
+    void valuesSurviveRestart() {
+        {
+            StudioSettings settings;
+            QSignalSpy themeSpy(&settings, &StudioSettings::themeChanged);
+            settings.setTheme(StudioSettings::ThemeChoice::Dark);
+            settings.setTheme(StudioSettings::ThemeChoice::Dark);
+            QCOMPARE(themeSpy.count(), 1);
+            settings.setLastScenario(QStringLiteral("/tmp/a scenario.json"));
+            settings.setReplaySpeed(StudioController::Speed::AsFastAsPossible);
+            settings.setLastTab(2);
+            settings.setWindowGeometry(QRect(10, 20, 700, 500));
+            settings.setWindowMaximized(true);
+            settings.sync();
+        }
+        QCOMPARE(rawStore().value(QStringLiteral("appearance/theme")).toString(),
+                 QStringLiteral("dark"));
+        QCOMPARE(rawStore().value(QStringLiteral("run/speed")).toString(), QStringLiteral("max"));
+
+        const StudioSettings settings;
+        QCOMPARE(settings.theme(), StudioSettings::ThemeChoice::Dark);
+        QCOMPARE(settings.lastScenario(), QStringLiteral("/tmp/a scenario.json"));
+        QCOMPARE(settings.replaySpeed(), StudioController::Speed::AsFastAsPossible);
+        QCOMPARE(settings.lastTab(), 2);
+        QCOMPARE(settings.windowGeometry(), QRect(10, 20, 700, 500));
+        QVERIFY(settings.windowMaximized());
+    }
+
+    void invalidValuesFallBack() {
+        {
+            QSettings store = rawStore();
+            store.setValue(QStringLiteral("appearance/theme"), QStringLiteral("purple"));
+            store.setValue(QStringLiteral("run/speed"), QStringLiteral("100x"));
+            store.setValue(QStringLiteral("view/lastTab"), QStringLiteral("-3"));
+            store.setValue(QStringLiteral("window/geometry"), QRect(0, 0, 0, 10));
+        }
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression("Invalid appearance/theme \"purple\""));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("Invalid run/speed \"100x\""));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("Invalid view/lastTab -3"));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("Invalid window/geometry"));
+        StudioSettings settings;
+        QCOMPARE(settings.theme(), StudioSettings::ThemeChoice::FollowSystem);
+        QCOMPARE(settings.replaySpeed(), StudioController::Speed::RealTime);
+        QCOMPARE(settings.lastTab(), 0);
+        QVERIFY(settings.windowGeometry().isNull());
+
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("negative tab index"));
+        settings.setLastTab(-1);
+        QCOMPARE(settings.lastTab(), 0);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("without a positive size"));
+        settings.setWindowGeometry(QRect(5, 5, -1, 100));
+        QVERIFY(settings.windowGeometry().isNull());
+    }
+
+    void fitToScreens_data() {
+        QTest::addColumn<QRect>("stored");
+        QTest::addColumn<QList<QRect>>("screens");
+        QTest::addColumn<QRect>("expected");
+
+        const QRect left(0, 0, 1920, 1080);
+        const QRect right(1920, 0, 1280, 1024);
+        QTest::newRow("inside stays")
+            << QRect(100, 80, 1000, 700) << QList<QRect>{left} << QRect(100, 80, 1000, 700);
+        QTest::newRow("on second screen stays")
+            << QRect(2000, 50, 900, 600) << QList<QRect>{left, right} << QRect(2000, 50, 900, 600);
+        QTest::newRow("second screen gone centres")
+            << QRect(2000, 50, 900, 600) << QList<QRect>{left} << QRect(510, 240, 900, 600);
+        QTest::newRow("too large shrinks")
+            << QRect(0, 0, 2500, 1400) << QList<QRect>{left} << QRect(0, 0, 1920, 1080);
+        QTest::newRow("hanging off moves in")
+            << QRect(1500, 900, 800, 600) << QList<QRect>{left} << QRect(1120, 480, 800, 600);
+        QTest::newRow("negative origin moves in")
+            << QRect(-200, -50, 800, 600) << QList<QRect>{left} << QRect(0, 0, 800, 600);
+        QTest::newRow("straddling goes to larger overlap")
+            << QRect(1700, 100, 1000, 700) << QList<QRect>{left, right}
+            << QRect(1920, 100, 1000, 700);
+        QTest::newRow("empty stored") << QRect() << QList<QRect>{left} << QRect();
+        QTest::newRow("no screens") << QRect(0, 0, 800, 600) << QList<QRect>{} << QRect();
+    }
+
+    void fitToScreens() {
+        QFETCH(QRect, stored);
+        QFETCH(QList<QRect>, screens);
+        QFETCH(QRect, expected);
+        QCOMPARE(StudioSettings::fitToScreens(stored, screens), expected);
+    }
+
+    void attachWindowRestoresAndRecords() {
+        {
+            StudioSettings settings;
+            settings.setWindowGeometry(QRect(40, 30, 500, 400));
+        }
+        StudioSettings settings;
+        QWindow window;
+        window.resize(300, 200);
+        settings.attachWindow(&window);
+        QCOMPARE(window.geometry(), QRect(40, 30, 500, 400));
+
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.setGeometry(QRect(60, 50, 420, 310));
+        QTRY_COMPARE(settings.windowGeometry(), QRect(60, 50, 420, 310));
+        QVERIFY(!settings.windowMaximized());
+
+        window.showMaximized();
+        QTRY_VERIFY(settings.windowMaximized());
+        // The normal geometry is what a restart restores, not the maximized one.
+        QCOMPARE(settings.windowGeometry(), QRect(60, 50, 420, 310));
+
+        window.showMinimized();
+        QTRY_VERIFY(window.windowStates().testFlag(Qt::WindowMinimized));
+        QVERIFY(settings.windowMaximized());
+
+        window.showNormal();
+        QTRY_VERIFY(!settings.windowMaximized());
+    }
+
+    void attachWindowRestoresMaximized() {
+        {
+            StudioSettings settings;
+            settings.setWindowMaximized(true);
+        }
+        StudioSettings settings;
+        QWindow window;
+        settings.attachWindow(&window);
+        QVERIFY(window.windowStates().testFlag(Qt::WindowMaximized));
+    }
+
+    void mainRestoresAndSaves() {
+        const QString scenario =
+            QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR) + QStringLiteral("/api-burst.json");
+        {
+            StudioSettings settings;
+            settings.setTheme(StudioSettings::ThemeChoice::Dark);
+            settings.setLastTab(7);
+        }
+        StudioSettings settings;
+        g_messages.clear();
+        g_previousHandler = qInstallMessageHandler(recordMessage);
+        auto engine = std::make_unique<QQmlApplicationEngine>();
+        engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine->setInitialProperties({
+            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
+            {QStringLiteral("initialScenario"), scenario},
+            {QStringLiteral("initialSpeed"), QStringLiteral("10x")},
+            {QStringLiteral("settings"), QVariant::fromValue(&settings)},
+        });
+        engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
+        QCOMPARE(engine->rootObjects().size(), 1);
+        auto* window = qobject_cast<QQuickWindow*>(engine->rootObjects().front());
+        QVERIFY(window != nullptr);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        window->requestActivate();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+
+        const QColor darkWindow = window->color();
+        QVERIFY2(darkWindow.lightnessF() < 0.5, qPrintable(darkWindow.name()));
+
+        auto* pageBar = window->findChild<QObject*>(QStringLiteral("pageBar"));
+        QVERIFY(pageBar != nullptr);
+        const int tabs = pageBar->property("count").toInt();
+        QVERIFY(tabs >= 1);
+        QCOMPARE(pageBar->property("currentIndex").toInt(), std::min(7, tabs - 1));
+
+        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
+        QVERIFY(controller != nullptr);
+        QCOMPARE(settings.lastScenario(), scenario);
+        controller->setSpeed(StudioController::Speed::AsFastAsPossible);
+        QCOMPARE(settings.replaySpeed(), StudioController::Speed::AsFastAsPossible);
+
+        QTest::keyClick(window, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(settings.theme(), StudioSettings::ThemeChoice::Light);
+        QVERIFY2(window->color().lightnessF() > 0.5, qPrintable(window->color().name()));
+        QTest::keyClick(window, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(settings.theme(), StudioSettings::ThemeChoice::Dark);
+        QCOMPARE(window->color(), darkWindow);
+
+        engine.reset();
+        qInstallMessageHandler(g_previousHandler);
+        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+    }
+
+  private:
+    QTemporaryDir m_directory;
+};
+
+QTEST_MAIN(TestStudioSettings)
+#include "tst_studio_settings.moc"
