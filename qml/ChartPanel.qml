@@ -28,6 +28,7 @@ Rectangle {
     // Each series' value at the cursor, as shown in the readout.
     property var readoutValues: []
     readonly property alias axes: axes
+    readonly property alias chartView: chart
 
     function refresh() {
         if (seriesObjects.length !== seriesSpecs.length)
@@ -117,9 +118,13 @@ Rectangle {
         applyRange();
         refresh();
     }
+    // The specs are rebuilt when a name or a theme colour changes; the series stay and take
+    // the new name and colour.
     onSeriesSpecsChanged: {
-        for (let i = 0; i < seriesObjects.length && i < seriesSpecs.length; ++i)
+        for (let i = 0; i < seriesObjects.length && i < seriesSpecs.length; ++i) {
             seriesObjects[i].name = seriesSpecs[i].name;
+            seriesObjects[i].color = seriesSpecs[i].color;
+        }
     }
     onStationChanged: refresh()
 

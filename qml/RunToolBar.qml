@@ -102,7 +102,7 @@ ToolBar {
             valueRole: "value"
             implicitContentWidthPolicy: ComboBox.WidestText
             model: bar.speedSteps.map(value => ({ text: bar.speedLabel(value), value: value }))
-            currentIndex: indexOfValue(bar.speed)
+            currentIndex: bar.speedSteps.indexOf(bar.speed)
             displayText: currentIndex >= 0 ? currentText : bar.speedLabel(bar.speed)
             onActivated: bar.speedRequested(currentValue)
             ToolTip.visible: hovered

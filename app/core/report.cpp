@@ -75,6 +75,29 @@ QString formatSummary(const goflow::sim::Scenario& scenario, const goflow::sim::
                 .arg(s.throughput_per_s * s.mean_time_in_system_ms / 1000.0, 0, 'f', 3));
     }
 
+    if (s.has_writer && scenario.writer) {
+        const auto& w = *scenario.writer;
+        out << "\n  Writer " << QString::fromStdString(w.name) << " ("
+            << (w.full_policy == goflow::sim::WriterConfig::FullPolicy::block
+                    ? QStringLiteral("block")
+                    : QStringLiteral("fail"))
+            << " when full, " << w.buffer_bytes << " byte buffer)\n";
+        row(QStringLiteral("Records written"), QStringLiteral("%1 (%2 bytes)")
+                                                   .arg(count(s.writer_records_written))
+                                                   .arg(count(s.writer_bytes_written)));
+        row(QStringLiteral("Records dropped (full)"), count(s.writer_records_dropped));
+        if (s.writer_records_failed > 0 || s.writer_sink_errors > 0) {
+            row(QStringLiteral("Records lost to sink errors"),
+                QStringLiteral("%1 (%2 failed sink calls)")
+                    .arg(count(s.writer_records_failed))
+                    .arg(count(s.writer_sink_errors)));
+        }
+        row(QStringLiteral("Flushes / mean flush time"),
+            QStringLiteral("%1 / %2 ms").arg(count(s.writer_flushes), ms(s.writer_mean_flush_ms)));
+        row(QStringLiteral("Max buffered"),
+            QStringLiteral("%1 bytes").arg(s.writer_max_buffered_bytes));
+    }
+
     if (s.stations.size() > 1) {
         out << "\n  " << QStringLiteral("Station").leftJustified(20, QLatin1Char(' '))
             << QStringLiteral("entered").rightJustified(10)
@@ -107,7 +130,7 @@ QString formatSummary(const goflow::sim::Scenario& scenario, const goflow::sim::
     return text;
 }
 
-QString samplesToCsv(const std::vector<goflow::sim::Sample>& samples) {
+QString samplesToCsv(const std::vector<goflow::sim::Sample>& samples, bool writerColumns) {
     QString text;
     QTextStream out(&text);
     out << "time_s,tokens,queue_depth,busy_workers,offered,admitted,rejected_by_limiter,"
@@ -116,6 +139,9 @@ QString samplesToCsv(const std::vector<goflow::sim::Sample>& samples) {
     const std::size_t stations = samples.empty() ? 0 : samples.front().stations.size();
     for (std::size_t i = 1; i < stations; ++i) {
         out << ",stage" << i << "_queue_depth,stage" << i << "_busy,stage" << i << "_blocked";
+    }
+    if (writerColumns) {
+        out << ",writer_buffered_bytes,writer_flushes,writer_dropped";
     }
     out << '\n';
     for (const auto& s : samples) {
@@ -130,6 +156,10 @@ QString samplesToCsv(const std::vector<goflow::sim::Sample>& samples) {
         for (std::size_t i = 1; i < s.stations.size() && i < stations; ++i) {
             out << ',' << s.stations[i].queue_depth << ',' << s.stations[i].busy << ','
                 << s.stations[i].blocked;
+        }
+        if (writerColumns) {
+            out << ',' << s.writer_buffered_bytes << ',' << s.writer_flushes << ','
+                << s.writer_dropped;
         }
         out << '\n';
     }

@@ -12,8 +12,9 @@ namespace goflow::app {
 // Formats the run's totals as an aligned, human-readable table.
 QString formatSummary(const goflow::sim::Scenario& scenario, const goflow::sim::Summary& summary);
 
-// Returns the time series as CSV with a header row; times in seconds, latencies in ms.
-QString samplesToCsv(const std::vector<goflow::sim::Sample>& samples);
+// Returns the time series as CSV with a header row; times in seconds, latencies in ms. With
+// `writerColumns`, each row ends with the writer's buffered bytes, flushes and dropped records.
+QString samplesToCsv(const std::vector<goflow::sim::Sample>& samples, bool writerColumns = false);
 
 // Writes `text` to `path`. Returns an empty string on success, otherwise the reason.
 QString writeTextFile(const QString& path, const QString& text);

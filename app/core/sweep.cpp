@@ -233,6 +233,21 @@ QString summaryToJson(const goflow::sim::Summary& s) {
         });
     }
     root.insert(QStringLiteral("classes"), classes);
+    if (s.has_writer) {
+        root.insert(QStringLiteral("writer"),
+                    QJsonObject{
+                        {QStringLiteral("records_written"), count(s.writer_records_written)},
+                        {QStringLiteral("bytes_written"), count(s.writer_bytes_written)},
+                        {QStringLiteral("records_failed"), count(s.writer_records_failed)},
+                        {QStringLiteral("bytes_failed"), count(s.writer_bytes_failed)},
+                        {QStringLiteral("records_dropped"), count(s.writer_records_dropped)},
+                        {QStringLiteral("flushes"), count(s.writer_flushes)},
+                        {QStringLiteral("sink_errors"), count(s.writer_sink_errors)},
+                        {QStringLiteral("mean_flush_ms"), s.writer_mean_flush_ms},
+                        {QStringLiteral("max_buffered_bytes"),
+                         static_cast<qint64>(s.writer_max_buffered_bytes)},
+                    });
+    }
     return QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented));
 }
 

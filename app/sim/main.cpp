@@ -69,10 +69,12 @@ int writeOutput(const QString& path, const QString& text) {
     return kOk;
 }
 
-int writeRunOutputs(const QCommandLineParser& parser, const goflow::sim::SimulationResult& result) {
+int writeRunOutputs(const goflow::sim::Scenario& scenario, const QCommandLineParser& parser,
+                    const goflow::sim::SimulationResult& result) {
     if (parser.isSet(QStringLiteral("csv"))) {
-        if (int code = writeOutput(parser.value(QStringLiteral("csv")),
-                                   goflow::app::samplesToCsv(result.samples))) {
+        if (int code = writeOutput(
+                parser.value(QStringLiteral("csv")),
+                goflow::app::samplesToCsv(result.samples, scenario.writer.has_value()))) {
             return code;
         }
     }
@@ -108,7 +110,7 @@ int runLive(const goflow::sim::Scenario& scenario, const QCommandLineParser& par
     const goflow::sim::SimulationResult result{runner.samples(), runner.summary()};
     out() << "Live run at " << speed << "x speed\n"
           << goflow::app::formatSummary(scenario, result.summary) << Qt::flush;
-    return writeRunOutputs(parser, result);
+    return writeRunOutputs(scenario, parser, result);
 }
 
 int runScenario(const goflow::sim::Scenario& scenario, const QCommandLineParser& parser) {
@@ -134,8 +136,9 @@ int runScenario(const goflow::sim::Scenario& scenario, const QCommandLineParser&
     const auto summary = engine.summary();
     out() << goflow::app::formatSummary(scenario, summary) << Qt::flush;
     if (parser.isSet(QStringLiteral("csv"))) {
-        if (int code = writeOutput(parser.value(QStringLiteral("csv")),
-                                   goflow::app::samplesToCsv(engine.samples()))) {
+        if (int code = writeOutput(
+                parser.value(QStringLiteral("csv")),
+                goflow::app::samplesToCsv(engine.samples(), scenario.writer.has_value()))) {
             return code;
         }
     }

@@ -635,8 +635,9 @@ class TestInsight : public QObject {
         // The column leaves room for the charts, which still show the whole run.
         QObject* queueChart = window->findChild<QObject*>(QStringLiteral("queueChart"));
         QVERIFY(queueChart != nullptr);
-        auto* queue =
-            qobject_cast<QXYSeries*>(queueChart->property("dataSeries").value<QObject*>());
+        const QVariantList queueSeries = queueChart->property("seriesObjects").toList();
+        QVERIFY(!queueSeries.isEmpty());
+        auto* queue = qobject_cast<QXYSeries*>(queueSeries.front().value<QObject*>());
         QVERIFY(queue != nullptr);
         QCOMPARE(static_cast<std::size_t>(queue->count()), controller->samples().size());
 

@@ -19,6 +19,22 @@ goflow::sim::Scenario smallScenario() {
     return *s;
 }
 
+// A fail-policy writer too slow for its load: of 20 records, 3 are dropped and 6 flushes write
+// the rest (tests/sim/tst_sim_writer.cpp works out the timeline).
+goflow::sim::Scenario writerScenario() {
+    auto s = goflow::sim::load_scenario(R"({
+        "version": 1, "name": "writer test",
+        "load": {"arrivals": "even", "phases": [{"rate": 100, "duration_s": 0.2}]},
+        "pool": {"workers": 1000, "service_time": {"distribution": "constant", "mean_ms": 1}},
+        "writer": {"name": "log", "buffer_bytes": 300, "record_bytes": 100,
+                   "flush_interval_ms": 1000, "full_policy": "fail",
+                   "write_time": {"distribution": "constant", "mean_ms": 37.3}}})");
+    if (!s) {
+        qFatal("%s", s.error().message.c_str());
+    }
+    return *s;
+}
+
 }  // namespace
 
 class TestReport : public QObject {
@@ -44,6 +60,44 @@ class TestReport : public QObject {
         QVERIFY(lines.front().startsWith(QLatin1String("time_s,tokens,queue_depth")));
         QCOMPARE(lines.at(1).split(',').size(), lines.front().split(',').size());
         QVERIFY(lines.at(1).startsWith(QLatin1String("0.100,")));
+    }
+
+    void summaryShowsTheWriter() {
+        const auto s = writerScenario();
+        const QString text = goflow::app::formatSummary(s, goflow::sim::simulate(s).summary);
+        QVERIFY2(text.contains(QLatin1String("Writer log (fail when full, 300 byte buffer)")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QRegularExpression("Records written\\s+17 \\(1700 bytes\\)")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QRegularExpression("Records dropped \\(full\\)\\s+3\\n")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QRegularExpression("Flushes / mean flush time\\s+6 / 37.3 ms")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QRegularExpression("Max buffered\\s+600 bytes")), qPrintable(text));
+        const QString without = goflow::app::formatSummary(
+            smallScenario(), goflow::sim::simulate(smallScenario()).summary);
+        QVERIFY(!without.contains(QLatin1String("Writer")));
+    }
+
+    void csvCarriesWriterColumns() {
+        const auto result = goflow::sim::simulate(writerScenario());
+        const QString csv = goflow::app::samplesToCsv(result.samples, true);
+        const QStringList lines = csv.split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(static_cast<std::size_t>(lines.size()), result.samples.size() + 1);
+        QVERIFY2(lines.front().endsWith(
+                     QLatin1String(",writer_buffered_bytes,writer_flushes,writer_dropped")),
+                 qPrintable(lines.front()));
+        int dropped = 0;
+        int flushes = 0;
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QStringList cells = lines.at(i).split(',');
+            QCOMPARE(cells.size(), lines.front().split(',').size());
+            flushes += cells.at(cells.size() - 2).toInt();
+            dropped += cells.back().toInt();
+        }
+        QCOMPARE(dropped, 3);
+        QCOMPARE(flushes, 6);
+        QVERIFY(!goflow::app::samplesToCsv(result.samples).contains(QLatin1String("writer")));
     }
 
     void unwritablePathIsReported() {

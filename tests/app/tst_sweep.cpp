@@ -22,6 +22,22 @@ goflow::sim::Scenario smallScenario() {
     return *s;
 }
 
+// A fail-policy writer too slow for its load: of 20 records, 3 are dropped and 6 flushes write
+// the rest (tests/sim/tst_sim_writer.cpp works out the timeline).
+goflow::sim::Scenario writerScenario() {
+    auto s = goflow::sim::load_scenario(R"({
+        "version": 1, "name": "writer test",
+        "load": {"arrivals": "even", "phases": [{"rate": 100, "duration_s": 0.2}]},
+        "pool": {"workers": 1000, "service_time": {"distribution": "constant", "mean_ms": 1}},
+        "writer": {"name": "log", "buffer_bytes": 300, "record_bytes": 100,
+                   "flush_interval_ms": 1000, "full_policy": "fail",
+                   "write_time": {"distribution": "constant", "mean_ms": 37.3}}})");
+    if (!s) {
+        qFatal("%s", s.error().message.c_str());
+    }
+    return *s;
+}
+
 }  // namespace
 
 class TestSweep : public QObject {
@@ -117,6 +133,25 @@ class TestSweep : public QObject {
         QCOMPARE(calls, 0);
     }
 
+    void sweepsWriterParameters() {
+        const auto time = *parseSweepAxis(QStringLiteral("writer.write_time_ms=5,37.3,60"));
+        auto points = goflow::app::runSweep(writerScenario(), {time}, 1);
+        QVERIFY2(points.ok(), points.ok() ? "" : points.error().message.c_str());
+        QCOMPARE(points->size(), std::size_t{3});
+        QCOMPARE((*points)[0].summary.writer_records_dropped, std::uint64_t{0});
+        QCOMPARE((*points)[1].summary.writer_records_dropped, std::uint64_t{3});
+        QVERIFY((*points)[2].summary.writer_records_dropped > 3);
+
+        const auto buffer = *parseSweepAxis(QStringLiteral("writer.buffer_bytes=300,0"));
+        auto bad = goflow::app::runSweep(writerScenario(), {buffer}, 1);
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().message.find("writer.buffer_bytes must be between 1 and 100000000") !=
+                     std::string::npos,
+                 bad.error().message.c_str());
+        const auto missing = *parseSweepAxis(QStringLiteral("writer.error_rate=0,0.5"));
+        QVERIFY(!goflow::app::runSweep(smallScenario(), {missing}, 1).ok());
+    }
+
     void tooManyCombinationsAreRejected() {
         const auto a = *parseSweepAxis(QStringLiteral("pool.workers=1..400"));
         const auto b = *parseSweepAxis(QStringLiteral("pool.queue_capacity=0..300"));
@@ -133,6 +168,20 @@ class TestSweep : public QObject {
         QCOMPARE(doc.object().value("completed").toInteger(),
                  static_cast<qint64>(summary.completed));
         QCOMPARE(doc.object().value("stations").toArray().size(), 1);
+        QVERIFY(!doc.object().contains("writer"));
+    }
+
+    void summaryJsonHoldsTheWriter() {
+        const auto summary = goflow::sim::simulate(writerScenario()).summary;
+        const auto doc = QJsonDocument::fromJson(goflow::app::summaryToJson(summary).toUtf8());
+        const QJsonObject writer = doc.object().value("writer").toObject();
+        QCOMPARE(writer.value("records_written").toInteger(), 17);
+        QCOMPARE(writer.value("bytes_written").toInteger(), 1700);
+        QCOMPARE(writer.value("records_dropped").toInteger(), 3);
+        QCOMPARE(writer.value("flushes").toInteger(), 6);
+        QCOMPARE(writer.value("sink_errors").toInteger(), 0);
+        QCOMPARE(writer.value("max_buffered_bytes").toInteger(), 600);
+        QCOMPARE(writer.value("mean_flush_ms").toDouble(), 37.3);
     }
 };
 

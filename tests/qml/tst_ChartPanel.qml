@@ -21,12 +21,14 @@ StudioTestCase {
             width: 800
             height: 400
             feeder: testFeeder
-            dataMetric: ChartFeeder.QueueDepth
-            referenceMetric: ChartFeeder.QueueCapacityLine
+            controller: testController
             title: "Queue depth"
-            dataName: "queued requests"
-            referenceName: "capacity"
-            dataColor: Theme.queue
+            valueTitle: "requests"
+            seriesSpecs: [
+                { metric: ChartFeeder.QueueDepth, name: "queued requests", color: Theme.queue },
+                { metric: ChartFeeder.QueueCapacityLine, name: "capacity",
+                  color: Theme.reference, dashed: true }
+            ]
         }
     }
 
@@ -38,18 +40,20 @@ StudioTestCase {
     function test_refreshFillsSeries() {
         const chart = createShown(chartComponent);
         verify(chart);
-        compare(chart.dataSeries.count, 0);
+        compare(chart.seriesObjects.length, 2);
+        const data = chart.seriesObjects[0];
+        const reference = chart.seriesObjects[1];
+        compare(data.count, 0);
         chart.refresh();
-        compare(chart.referenceSeries.count, 2);
-        compare(chart.referenceSeries.at(0).y, testController.queueCapacity);
+        compare(reference.count, 2);
+        compare(reference.at(0).y, testController.queueCapacity);
 
-        testController.speed = StudioController.AsFastAsPossible;
-        testController.run();
+        testController.simulate();
         tryCompare(testController, "state", StudioController.Finished, 30000);
         chart.refresh();
         verify(testController.sampleCount > 0);
-        compare(chart.dataSeries.count, Math.min(testController.sampleCount, 10000));
-        verify(chart.axisX(chart.dataSeries).max >= testController.durationSeconds);
+        compare(data.count, Math.min(testController.sampleCount, 10000));
+        verify(chart.chartView.axisX(data).max >= testController.durationSeconds);
     }
 
     function test_emptyTextShown() {
@@ -62,14 +66,16 @@ StudioTestCase {
         verify(!text.visible);
     }
 
-    function checkChartColours(chart) {
+    function checkChartColours(panel) {
+        const chart = panel.chartView;
         verify(Qt.colorEqual(chart.backgroundColor, Theme.chartBackground));
         verify(Qt.colorEqual(chart.plotAreaColor, Theme.chartPlotArea));
         verify(Qt.colorEqual(chart.titleColor, Theme.chartTitle));
         verify(Qt.colorEqual(chart.legend.labelColor, Theme.legendText));
-        verify(Qt.colorEqual(chart.dataSeries.color, Theme.queue));
-        verify(Qt.colorEqual(chart.referenceSeries.color, Theme.reference));
-        for (const axis of [chart.axisX(chart.dataSeries), chart.axisY(chart.dataSeries)]) {
+        verify(Qt.colorEqual(panel.seriesObjects[0].color, Theme.queue));
+        verify(Qt.colorEqual(panel.seriesObjects[1].color, Theme.reference));
+        for (const axis of [chart.axisX(panel.seriesObjects[0]),
+                            chart.axisY(panel.seriesObjects[0])]) {
             verify(Qt.colorEqual(axis.labelsColor, Theme.chartAxisLabel));
             verify(Qt.colorEqual(axis.gridLineColor, Theme.chartGrid));
             verify(Qt.colorEqual(axis.color, Theme.chartAxisLine));
@@ -79,13 +85,14 @@ StudioTestCase {
     function test_followsTheme() {
         const chart = createShown(chartComponent);
         checkChartColours(chart);
-        const lightBackground = copyColour(chart.backgroundColor);
-        const lightLabels = copyColour(chart.axisY(chart.dataSeries).labelsColor);
+        const view = chart.chartView;
+        const lightBackground = copyColour(view.backgroundColor);
+        const lightLabels = copyColour(view.axisY(chart.seriesObjects[0]).labelsColor);
 
         Theme.choice = StudioSettings.Dark;
         checkChartColours(chart);
-        verify(!Qt.colorEqual(chart.backgroundColor, lightBackground));
-        verify(!Qt.colorEqual(chart.axisY(chart.dataSeries).labelsColor, lightLabels));
+        verify(!Qt.colorEqual(view.backgroundColor, lightBackground));
+        verify(!Qt.colorEqual(view.axisY(chart.seriesObjects[0]).labelsColor, lightLabels));
 
         Theme.choice = StudioSettings.Light;
         checkChartColours(chart);
@@ -98,7 +105,9 @@ StudioTestCase {
         waitForRendering(chart);
         const image = grabImage(chart);
         // A corner of the plot area, inside the chart's margins and away from the lines.
-        const inside = image.pixel(chart.plotArea.x + 3, chart.plotArea.y + 3);
+        const area = chart.chartView.plotArea;
+        const origin = chart.chartView.mapToItem(chart, area.x, area.y);
+        const inside = image.pixel(origin.x + 3, origin.y + 3);
         verify(Qt.colorEqual(inside, Theme.chartPlotArea),
                "plot area pixel " + inside + ", expected " + Theme.chartPlotArea);
     }

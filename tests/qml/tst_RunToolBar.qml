@@ -64,16 +64,30 @@ StudioTestCase {
         compare(stopSpy.count, 1);
     }
 
-    function test_pausedOffersResume() {
+    function test_pausedOffersResumeAndStep() {
         const bar = createBar({ runState: StudioController.Paused });
-        const runSpy = spyOn(bar, "runRequested");
-        verify(findByText(bar, "Run") === null, "the run button still says Run");
+        const resumeSpy = spyOn(bar, "resumeRequested");
+        const stepSpy = spyOn(bar, "stepRequested");
+        verify(!findByText(bar, "Run").enabled, "Run restarts nothing while paused");
+        verify(findByText(bar, "Pause") === null, "the pause button still says Pause");
         const resume = findByText(bar, "Resume");
         verify(resume.enabled);
-        verify(!findByText(bar, "Pause").enabled);
         verify(findByText(bar, "Stop").enabled);
         mouseClick(resume);
-        compare(runSpy.count, 1);
+        compare(resumeSpy.count, 1);
+        const step = findByText(bar, "Step");
+        verify(step.enabled);
+        mouseClick(step);
+        compare(stepSpy.count, 1);
+    }
+
+    function test_simulateRequestsSimulate() {
+        const bar = createBar({ runState: StudioController.Idle });
+        const simulateSpy = spyOn(bar, "simulateRequested");
+        const simulate = findByText(bar, "Simulate");
+        verify(simulate.enabled);
+        mouseClick(simulate);
+        compare(simulateSpy.count, 1);
     }
 
     function test_finishedAllowsRerun() {
@@ -90,31 +104,30 @@ StudioTestCase {
     }
 
     function test_speedBoxShowsInitialSpeed() {
-        const bar = createBar({ speed: StudioController.RealTime });
+        const bar = createBar({ speedSteps: [0.5, 1, 10, 0], speed: 1 });
         const box = findChild(bar, "speedBox");
         verify(box);
-        // The box's currentIndex binding calls indexOfValue() before the model is set, and
-        // nothing re-evaluates it until `speed` changes.
-        expectFail("", "the speed box starts with no selection when the speed never changes");
-        compare(box.currentValue, StudioController.RealTime);
+        compare(box.currentValue, 1);
+        compare(box.displayText, "1×");
     }
 
     function test_speedBoxRequestsSpeed() {
-        const bar = createBar({ speed: StudioController.RealTime });
+        const bar = createBar({ speedSteps: [0.5, 1, 10, 0], speed: 1 });
         const speedSpy = spyOn(bar, "speedRequested");
         const box = findChild(bar, "speedBox");
         verify(box);
-        bar.speed = StudioController.Times10;
-        compare(box.currentValue, StudioController.Times10);
+        bar.speed = 10;
+        compare(box.currentValue, 10);
         compare(speedSpy.count, 0);
 
         box.forceActiveFocus();
         keyClick(Qt.Key_Down);
         compare(speedSpy.count, 1);
-        compare(speedSpy.signalArguments[0][0], StudioController.AsFastAsPossible);
+        compare(speedSpy.signalArguments[0][0], 0);
+        compare(box.displayText, "As fast as possible");
 
-        bar.speed = StudioController.RealTime;
-        compare(box.currentValue, StudioController.RealTime);
+        bar.speed = 0.5;
+        compare(box.currentValue, 0.5);
         compare(speedSpy.count, 1);
     }
 }

@@ -59,14 +59,18 @@ class TestStudioSettings : public QObject {
         for (const Theme theme : {Theme::FollowSystem, Theme::Light, Theme::Dark}) {
             QCOMPARE(StudioSettings::themeFromKey(StudioSettings::themeKey(theme)), theme);
         }
-        using Speed = StudioController::Speed;
-        for (const Speed speed : {Speed::RealTime, Speed::Times10, Speed::AsFastAsPossible}) {
+        for (const double speed :
+             {0.1, 0.25, 1.0, 10.0, 100.0, StudioController::kAsFastAsPossible}) {
             QCOMPARE(StudioSettings::speedFromKey(StudioSettings::speedKey(speed)), speed);
         }
-        QCOMPARE(StudioSettings::speedKey(Speed::Times10), QStringLiteral("10x"));
+        QCOMPARE(StudioSettings::speedKey(10.0), QStringLiteral("10"));
+        QCOMPARE(StudioSettings::speedKey(1.0), QStringLiteral("realtime"));
+        QCOMPARE(StudioSettings::speedKey(StudioController::kAsFastAsPossible),
+                 QStringLiteral("max"));
+        QCOMPARE(StudioSettings::speedFromKey(QStringLiteral("10x")), 10.0);
         QVERIFY(!StudioSettings::themeFromKey(QStringLiteral("purple")));
         QVERIFY(!StudioSettings::themeFromKey(QStringLiteral("Dark")));
-        QVERIFY(!StudioSettings::speedFromKey(QStringLiteral("100x")));
+        QVERIFY(!StudioSettings::speedFromKey(QStringLiteral("1000x")));
         QVERIFY(!StudioSettings::speedFromKey(QString()));
     }
 
@@ -74,7 +78,7 @@ class TestStudioSettings : public QObject {
         const StudioSettings settings;
         QCOMPARE(settings.theme(), StudioSettings::ThemeChoice::FollowSystem);
         QCOMPARE(settings.lastScenario(), QString());
-        QCOMPARE(settings.replaySpeed(), StudioController::Speed::RealTime);
+        QCOMPARE(settings.replaySpeed(), 1.0);
         QCOMPARE(settings.lastTab(), 0);
         QVERIFY(settings.windowGeometry().isNull());
         QVERIFY(!settings.windowMaximized());
@@ -88,7 +92,7 @@ class TestStudioSettings : public QObject {
             settings.setTheme(StudioSettings::ThemeChoice::Dark);
             QCOMPARE(themeSpy.count(), 1);
             settings.setLastScenario(QStringLiteral("/tmp/a scenario.json"));
-            settings.setReplaySpeed(StudioController::Speed::AsFastAsPossible);
+            settings.setReplaySpeed(StudioController::kAsFastAsPossible);
             settings.setLastTab(2);
             settings.setWindowGeometry(QRect(10, 20, 700, 500));
             settings.setWindowMaximized(true);
@@ -101,7 +105,7 @@ class TestStudioSettings : public QObject {
         const StudioSettings settings;
         QCOMPARE(settings.theme(), StudioSettings::ThemeChoice::Dark);
         QCOMPARE(settings.lastScenario(), QStringLiteral("/tmp/a scenario.json"));
-        QCOMPARE(settings.replaySpeed(), StudioController::Speed::AsFastAsPossible);
+        QCOMPARE(settings.replaySpeed(), StudioController::kAsFastAsPossible);
         QCOMPARE(settings.lastTab(), 2);
         QCOMPARE(settings.windowGeometry(), QRect(10, 20, 700, 500));
         QVERIFY(settings.windowMaximized());
@@ -111,18 +115,18 @@ class TestStudioSettings : public QObject {
         {
             QSettings store = rawStore();
             store.setValue(QStringLiteral("appearance/theme"), QStringLiteral("purple"));
-            store.setValue(QStringLiteral("run/speed"), QStringLiteral("100x"));
+            store.setValue(QStringLiteral("run/speed"), QStringLiteral("1000x"));
             store.setValue(QStringLiteral("view/lastTab"), QStringLiteral("-3"));
             store.setValue(QStringLiteral("window/geometry"), QRect(0, 0, 0, 10));
         }
         QTest::ignoreMessage(QtWarningMsg,
                              QRegularExpression("Invalid appearance/theme \"purple\""));
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("Invalid run/speed \"100x\""));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("Invalid run/speed \"1000x\""));
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression("Invalid view/lastTab -3"));
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression("Invalid window/geometry"));
         StudioSettings settings;
         QCOMPARE(settings.theme(), StudioSettings::ThemeChoice::FollowSystem);
-        QCOMPARE(settings.replaySpeed(), StudioController::Speed::RealTime);
+        QCOMPARE(settings.replaySpeed(), 1.0);
         QCOMPARE(settings.lastTab(), 0);
         QVERIFY(settings.windowGeometry().isNull());
 
@@ -248,7 +252,7 @@ class TestStudioSettings : public QObject {
         QVERIFY(controller != nullptr);
         QCOMPARE(settings.lastScenario(), scenario);
         controller->setSpeed(StudioController::Speed::AsFastAsPossible);
-        QCOMPARE(settings.replaySpeed(), StudioController::Speed::AsFastAsPossible);
+        QCOMPARE(settings.replaySpeed(), StudioController::kAsFastAsPossible);
 
         QTest::keyClick(window, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
         QCOMPARE(settings.theme(), StudioSettings::ThemeChoice::Light);

@@ -84,6 +84,35 @@ class TestLiveAgreement : public QObject {
         const double live_queue = mean_queue_depth(live.samples);
         QVERIFY2(std::abs(sim_queue - live_queue) <= std::max(1.0, 0.2 * sim_queue),
                  qPrintable(figures));
+
+        if (!scenario->writer) {
+            return;
+        }
+        // The writer: every accepted record was written or failed by the end, and the live
+        // AsyncWriter wrote about as many records, dropped about as many and peaked at about the
+        // same fill as the model.
+        QVERIFY(l.has_writer);
+        QCOMPARE(l.writer_records_written + l.writer_records_failed, l.completed + l.wasted);
+        QCOMPARE(s.writer_records_written + s.writer_records_failed, s.completed + s.wasted);
+        const QString writer_figures =
+            QString("records written %1 vs %2, dropped %3 vs %4, max buffered %5 vs %6")
+                .arg(s.writer_records_written)
+                .arg(l.writer_records_written)
+                .arg(s.writer_records_dropped)
+                .arg(l.writer_records_dropped)
+                .arg(s.writer_max_buffered_bytes)
+                .arg(l.writer_max_buffered_bytes);
+        qInfo("%s", qPrintable(writer_figures));
+        QVERIFY2(std::abs(share(s.writer_records_written, s.attempts) -
+                          share(l.writer_records_written, l.attempts)) <= 0.03,
+                 qPrintable(writer_figures));
+        QVERIFY2(std::abs(share(s.writer_records_dropped, s.attempts) -
+                          share(l.writer_records_dropped, l.attempts)) <= 0.03,
+                 qPrintable(writer_figures));
+        QVERIFY2(std::abs(static_cast<double>(s.writer_max_buffered_bytes -
+                                              l.writer_max_buffered_bytes)) <=
+                     0.1 * static_cast<double>(s.writer_max_buffered_bytes),
+                 qPrintable(writer_figures));
     }
 };
 

@@ -123,24 +123,77 @@ class TestLiveRunner : public QObject {
         QCOMPARE(tail.front().time, all[2].time);
         QVERIFY(runner.samples_from(all.size()).empty());
         QVERIFY(runner.samples_from(all.size() + 7).empty());
-    }
+        // The real AsyncWriter under the fail policy. A 120 ms sink behind a 1000-byte buffer
+        // writes at most 10 records of 100 bytes per flush, about 83 records/s, while 100 records/s
+        // arrive, so some records are dropped. Every record is written or dropped by the end.
+        void liveWriterDropsAndWrites() {
+            auto scenario = goflow::sim::load_scenario(R"({
+            "version": 1, "name": "live writer",
+            "load": {"arrivals": "even", "phases": [{"rate": 100, "duration_s": 1}]},
+            "pool": {"workers": 4, "service_time": {"distribution": "constant", "mean_ms": 1}},
+            "writer": {"buffer_bytes": 1000, "record_bytes": 100, "flush_interval_ms": 1000,
+                       "full_policy": "fail",
+                       "write_time": {"distribution": "constant", "mean_ms": 120}}})");
+            QVERIFY(scenario.ok());
+            const auto result = goflow::sim::run_live(*scenario, 2);
+            const auto& s = result.summary;
+            QVERIFY(s.has_writer);
+            QCOMPARE(s.offered, std::uint64_t{100});
+            QCOMPARE(s.writer_records_written + s.writer_records_dropped, std::uint64_t{100});
+            QCOMPARE(s.writer_bytes_written, s.writer_records_written * 100);
+            QCOMPARE(s.completed, s.writer_records_written);
+            QCOMPARE(s.failed, s.writer_records_dropped);
+            QVERIFY2(s.writer_records_dropped > 0,
+                     qPrintable(QString::number(s.writer_records_dropped)));
+            QVERIFY(s.writer_flushes > 0);
+            QVERIFY(s.writer_mean_flush_ms >= 119);
+            QVERIFY(s.writer_max_buffered_bytes <= 2000);
+            std::uint64_t dropped = 0;
+            std::uint64_t flushes = 0;
+            for (const auto& sample : result.samples) {
+                dropped += sample.writer_dropped;
+                flushes += sample.writer_flushes;
+            }
+            QCOMPARE(dropped, s.writer_records_dropped);
+            QCOMPARE(flushes, s.writer_flushes);
+        }
 
-    void stopEndsARunEarly() {
-        auto scenario = goflow::sim::load_scenario(R"({
+        // Every sink call fails: AsyncWriter retries each batch once, then counts its records as
+        // failed, while the requests themselves completed when their records were accepted.
+        void liveWriterCountsSinkErrors() {
+            auto scenario = goflow::sim::load_scenario(R"({
+            "version": 1, "name": "failing sink",
+            "load": {"arrivals": "even", "phases": [{"rate": 100, "duration_s": 0.5}]},
+            "pool": {"workers": 4, "service_time": {"distribution": "constant", "mean_ms": 1}},
+            "writer": {"buffer_bytes": 1000, "record_bytes": 100, "error_rate": 1,
+                       "max_retries": 1, "retry_backoff_ms": 2,
+                       "write_time": {"distribution": "constant", "mean_ms": 1}}})");
+            QVERIFY(scenario.ok());
+            const auto s = goflow::sim::run_live(*scenario, 2).summary;
+            QCOMPARE(s.completed, std::uint64_t{50});
+            QCOMPARE(s.writer_records_written, std::uint64_t{0});
+            QCOMPARE(s.writer_records_failed, std::uint64_t{50});
+            QCOMPARE(s.writer_bytes_failed, std::uint64_t{5000});
+            QCOMPARE(s.writer_sink_errors, s.writer_flushes);
+            QVERIFY(s.writer_flushes >= 2);
+        }
+
+        void stopEndsARunEarly() {
+            auto scenario = goflow::sim::load_scenario(R"({
             "version": 1, "name": "long",
             "load": {"phases": [{"rate": 50, "duration_s": 3600}]},
             "pool": {"workers": 2, "queue_capacity": 10,
                      "service_time": {"distribution": "exponential", "mean_ms": 10}}})");
-        QVERIFY(scenario.ok());
-        LiveRunner runner(*scenario, {.speed = 1});
-        runner.start();
-        std::this_thread::sleep_for(100ms);
-        runner.stop();
-        runner.stop();
-        QVERIFY(!runner.finished());
-        QVERIFY(runner.summary().offered > 0);
-    }
-};
+            QVERIFY(scenario.ok());
+            LiveRunner runner(*scenario, {.speed = 1});
+            runner.start();
+            std::this_thread::sleep_for(100ms);
+            runner.stop();
+            runner.stop();
+            QVERIFY(!runner.finished());
+            QVERIFY(runner.summary().offered > 0);
+        }
+    };
 
-QTEST_GUILESS_MAIN(TestLiveRunner)
+    QTEST_GUILESS_MAIN(TestLiveRunner)
 #include "tst_live_runner.moc"

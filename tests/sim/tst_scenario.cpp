@@ -278,6 +278,10 @@ class TestScenario : public QObject {
                                       << "distribution";
         QTest::newRow("change") << "CHANGE"
                                 << "change";
+        QTest::newRow("writer") << "WRITER"
+                                << "writer";
+        QTest::newRow("record sizes") << "SIZES"
+                                      << "record_bytes";
     }
 
     void schemaAgreesWithReader() {
@@ -290,9 +294,11 @@ class TestScenario : public QObject {
             "client": {CLIENT "retries": 1}}],
           "pool": {POOL "workers": 1, "service_time": {DIST "mean_ms": 1}},
           "stages": [{STAGE "concurrency": 1, "service_time": {"mean_ms": 1}}],
+          "writer": {WRITER "record_bytes": {SIZES "min": 1, "max": 2},
+                     "write_time": {"mean_ms": 1}},
           "changes": [{CHANGE "at_s": 1, "set": "pool.workers", "value": 2}]})");
         for (const char* m : {"ROOT", "CLASS", "LOAD", "PHASE", "LIMITER", "CLIENT", "POOL",
-                              "STAGE", "DIST", "CHANGE"}) {
+                              "STAGE", "DIST", "CHANGE", "WRITER", "SIZES"}) {
             text.replace(QLatin1String(m),
                          QLatin1String(m) == marker ? "\"qqqqqqqqqqqqqqqqqq\": 0," : "");
         }
@@ -318,6 +324,159 @@ class TestScenario : public QObject {
         QCOMPARE(readerFields, schemaFields);
     }
 
+    void writerLoadsWithDefaults() {
+        auto s = load_scenario(with_extra(R"(,
+  "writer": {"write_time": {"distribution": "constant", "mean_ms": 4}})"));
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+        QVERIFY(s->writer.has_value());
+        const auto& w = *s->writer;
+        QCOMPARE(w.name, std::string("writer"));
+        QCOMPARE(w.buffer_bytes, std::int64_t{65536});
+        QCOMPARE(w.flush_interval, goflow::Duration(std::chrono::milliseconds(100)));
+        QVERIFY(w.full_policy == goflow::sim::WriterConfig::FullPolicy::block);
+        QCOMPARE(w.record_bytes_min, std::int64_t{100});
+        QCOMPARE(w.record_bytes_max, std::int64_t{100});
+        QCOMPARE(w.write_time.mean, goflow::Duration(std::chrono::milliseconds(4)));
+        QCOMPARE(w.max_retries, 2);
+        QCOMPARE(w.retry_backoff, goflow::Duration(std::chrono::milliseconds(10)));
+        QVERIFY(!load_scenario(with_extra("")).value().writer.has_value());
+    }
+
+    void writerFieldsAreValidated_data() {
+        QTest::addColumn<QString>("writer");
+        QTest::addColumn<QString>("expected");
+        const QString time = QStringLiteral(R"("write_time": {"mean_ms": 1})");
+        QTest::newRow("misspelled field")
+            << QStringLiteral(R"({"bufer_bytes": 10, %1})").arg(time)
+            << "unknown field writer.bufer_bytes; did you mean writer.buffer_bytes?";
+        QTest::newRow("zero buffer") << QStringLiteral(R"({"buffer_bytes": 0, %1})").arg(time)
+                                     << "writer.buffer_bytes must be between 1 and 100000000 "
+                                        "bytes, got 0";
+        QTest::newRow("fractional buffer")
+            << QStringLiteral(R"({"buffer_bytes": 10.5, %1})").arg(time)
+            << "writer.buffer_bytes must be a whole number, got 10.5";
+        QTest::newRow("unknown policy")
+            << QStringLiteral(R"({"full_policy": "reject", %1})").arg(time)
+            << "writer.full_policy must be one of block, fail, got \"reject\"";
+        QTest::newRow("zero interval")
+            << QStringLiteral(R"({"flush_interval_ms": 0, %1})").arg(time)
+            << "writer.flush_interval_ms must be between 0.001 and 3600000 ms, got 0";
+        QTest::newRow("zero record") << QStringLiteral(R"({"record_bytes": 0, %1})").arg(time)
+                                     << "writer.record_bytes must be between 1 and 16777216 "
+                                        "bytes, got 0";
+        QTest::newRow("record range reversed")
+            << QStringLiteral(R"({"record_bytes": {"min": 10, "max": 5}, %1})").arg(time)
+            << "writer.record_bytes.max must be at least min and at most 16777216 bytes, got 5";
+        QTest::newRow("record range misspelled")
+            << QStringLiteral(R"({"record_bytes": {"min": 10, "maxx": 20}, %1})").arg(time)
+            << "unknown field writer.record_bytes.maxx; did you mean writer.record_bytes.max?";
+        QTest::newRow("missing write time") << QStringLiteral(R"({"buffer_bytes": 10})")
+                                            << "missing required field "
+                                               "writer.write_time";
+        QTest::newRow("negative write time")
+            << QStringLiteral(R"({"write_time": {"mean_ms": -1}})")
+            << "writer.write_time.mean_ms must be between 0 and 3600000 ms, got -1";
+        QTest::newRow("error rate above one")
+            << QStringLiteral(R"({"error_rate": 1.5, %1})").arg(time)
+            << "writer.error_rate must be between 0 and 1, got 1.5";
+        QTest::newRow("negative retries") << QStringLiteral(R"({"max_retries": -1, %1})").arg(time)
+                                          << "writer.max_retries must be between 0 and 100, got -1";
+        QTest::newRow("negative time per KiB")
+            << QStringLiteral(R"({"write_ms_per_kib": -2, %1})").arg(time)
+            << "writer.write_ms_per_kib must be between 0 and 10000 ms, got -2";
+        QTest::newRow("not an object")
+            << QStringLiteral("12") << "writer must be an object, got number";
+    }
+
+    void writerFieldsAreValidated() {
+        QFETCH(QString, writer);
+        QFETCH(QString, expected);
+        auto s = load_scenario(with_extra(",\n  \"writer\": " + writer));
+        QVERIFY(!s.ok());
+        QVERIFY2(QString::fromStdString(s.error().message).contains(expected),
+                 s.error().message.c_str());
+        QVERIFY2(s.error().message.starts_with("line "), s.error().message.c_str());
+    }
+
+    void writerRoundTripsThroughJson() {
+        auto s = load_scenario(with_extra(R"(,
+  "writer": {"name": "log", "buffer_bytes": 4096, "flush_interval_ms": 25,
+             "full_policy": "fail", "record_bytes": {"min": 50, "max": 150},
+             "write_time": {"distribution": "uniform", "min_ms": 1, "max_ms": 3},
+             "write_ms_per_kib": 0.5, "error_rate": 0.01, "max_retries": 4,
+             "retry_backoff_ms": 7},
+  "changes": [{"at_s": 0.5, "set": "writer.write_ms_per_kib", "value": 2}],
+  "look_for": ["Watch the writer chart.", )"
+                                          "\"Second \\\"note\\\".\"]"));
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+        const std::string json = goflow::sim::to_json(*s);
+        auto again = load_scenario(json);
+        QVERIFY2(again.ok(), again.ok() ? "" : again.error().message.c_str());
+        QCOMPARE(goflow::sim::to_json(*again), json);
+        QVERIFY(again->writer.has_value());
+        const auto& w = *again->writer;
+        QCOMPARE(w.name, std::string("log"));
+        QCOMPARE(w.buffer_bytes, std::int64_t{4096});
+        QVERIFY(w.full_policy == goflow::sim::WriterConfig::FullPolicy::fail);
+        QCOMPARE(w.record_bytes_min, std::int64_t{50});
+        QCOMPARE(w.record_bytes_max, std::int64_t{150});
+        QCOMPARE(w.write_ms_per_kib, 0.5);
+        QCOMPARE(w.error_rate, 0.01);
+        QCOMPARE(w.max_retries, 4);
+        QCOMPARE(w.retry_backoff, goflow::Duration(std::chrono::milliseconds(7)));
+        QCOMPARE(again->look_for.size(), std::size_t{2});
+        QCOMPARE(again->look_for[1], std::string("Second \"note\"."));
+    }
+
+    void lookForIsValidated() {
+        auto number = load_scenario(with_extra(",\n  \"look_for\": [\"fine\", 3]"));
+        QVERIFY(!number.ok());
+        QVERIFY2(number.error().message.find("look_for[1] must be a string, got number") !=
+                     std::string::npos,
+                 number.error().message.c_str());
+        auto empty = load_scenario(with_extra(",\n  \"look_for\": [\"\"]"));
+        QVERIFY(!empty.ok());
+        QVERIFY2(empty.error().message.find("look_for[0] must not be empty") != std::string::npos,
+                 empty.error().message.c_str());
+        auto text = load_scenario(with_extra(",\n  \"look_for\": \"one note\""));
+        QVERIFY(!text.ok());
+        QVERIFY2(
+            text.error().message.find("look_for must be an array of strings") != std::string::npos,
+            text.error().message.c_str());
+    }
+
+    void writerParametersCanBeSet() {
+        auto s = load_scenario(with_extra(R"(,
+  "writer": {"write_time": {"distribution": "constant", "mean_ms": 4}})"));
+        QVERIFY(s.ok());
+        Scenario scenario = *s;
+        QVERIFY(goflow::sim::set_parameter(scenario, "writer.write_time_ms", 9).ok());
+        QCOMPARE(scenario.writer->write_time.mean, goflow::Duration(std::chrono::milliseconds(9)));
+        QVERIFY(goflow::sim::set_parameter(scenario, "writer.buffer_bytes", 1000).ok());
+        QCOMPARE(scenario.writer->buffer_bytes, std::int64_t{1000});
+        QVERIFY(goflow::sim::set_parameter(scenario, "writer.flush_interval_ms", 20).ok());
+        QCOMPARE(scenario.writer->flush_interval, goflow::Duration(std::chrono::milliseconds(20)));
+        QVERIFY(goflow::sim::set_parameter(scenario, "writer.error_rate", 0.25).ok());
+        QCOMPARE(scenario.writer->error_rate, 0.25);
+
+        const auto zero = goflow::sim::set_parameter(scenario, "writer.buffer_bytes", 0);
+        QVERIFY(!zero.ok());
+        QVERIFY2(zero.error().message.find("writer.buffer_bytes must be between 1 and 100000000") !=
+                     std::string::npos,
+                 zero.error().message.c_str());
+        const auto unknown = goflow::sim::set_parameter(scenario, "writer.bufer_bytes", 10);
+        QVERIFY(!unknown.ok());
+        QVERIFY2(unknown.error().message.find("unknown parameter writer.bufer_bytes") !=
+                     std::string::npos,
+                 unknown.error().message.c_str());
+
+        Scenario without = load_scenario(with_extra("")).value();
+        const auto missing = goflow::sim::set_parameter(without, "writer.error_rate", 0.1);
+        QVERIFY(!missing.ok());
+        QVERIFY2(missing.error().message.find("the scenario has no writer") != std::string::npos,
+                 missing.error().message.c_str());
+    }
+
     void missingFileIsAnIoError() {
         auto s = goflow::sim::load_scenario_file("/nonexistent/scenario.json");
         QVERIFY(!s.ok());
@@ -335,6 +494,8 @@ class TestScenario : public QObject {
             QVERIFY2(s.ok(), qPrintable(QString::fromStdString(entry.path().string() + ": " +
                                                                (s.ok() ? "" : s.error().message))));
             QVERIFY(!s->description.empty());
+            QVERIFY2(s->look_for.size() >= 2 && s->look_for.size() <= 4,
+                     qPrintable(QString::fromStdString(entry.path().string())));
             ++count;
         }
         QVERIFY(count >= 2);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <queue>
 
 #include "limiter_model.hpp"
@@ -29,6 +30,9 @@ enum class EventKind : std::uint8_t {
     client_timeout,  // a: attempt, b: request slot, c: generation
     block_timeout,   // b: job slot, c: generation; a blocked submitter gives up
     change,          // a: index into scenario.changes
+    writer_timer,    // the writer's oldest buffered byte may have waited the flush interval
+    sink_done,       // c: outcome; the sink call for the writer's batch ended
+    sink_retry,      // the retry backoff after a failed sink call ended
 };
 
 enum Outcome : std::uint32_t { kServed = 0, kError = 1, kTimedOut = 2 };
@@ -66,6 +70,7 @@ struct Job {
     std::uint32_t station = 0;
     Duration admitted{};
     Duration entered_station{};
+    std::uint32_t record_bytes = 0;  // the record this job writes, once drawn
     bool in_system = false;  // false while waiting to enter a full pool under the block policy
 };
 
@@ -81,6 +86,33 @@ struct Station {
     std::uint64_t waits = 0;
 
     [[nodiscard]] int occupied() const { return working + static_cast<int>(blocked.size()); }
+};
+
+// The writer after the last station; see AsyncWriter. The buffer contains records not yet taken by
+// a flush; the batch is the buffer's content at the last flush, which the sink is writing.
+struct WriterState {
+    WriterConfig config;
+    std::int64_t buffered = 0;
+    std::uint64_t buffered_records = 0;
+    Duration oldest{};             // when the buffer last became non-empty
+    bool busy = false;             // the sink is writing the batch or waiting to retry it
+    bool flush_requested = false;  // a blocked record needs the buffer emptied now
+    std::int64_t batch = 0;        // bytes of the batch
+    std::uint64_t batch_records = 0;
+    int batch_calls = 0;  // sink calls made for the batch so far
+    Duration call_started{};
+    long double sink_ns = 0;  // summed over sink calls
+
+    [[nodiscard]] bool fits(std::int64_t bytes) const {
+        // As in AsyncWriter, a record larger than the buffer waits for an empty buffer.
+        return bytes > config.buffer_bytes ? buffered == 0
+                                           : buffered + bytes <= config.buffer_bytes;
+    }
+    [[nodiscard]] bool flush_due(Duration now) const {
+        return buffered > 0 &&
+               (flush_requested || buffered >= std::max<std::int64_t>(config.buffer_bytes / 2, 1) ||
+                now - oldest >= config.flush_interval);
+    }
 };
 
 struct ClassState {
@@ -144,6 +176,16 @@ class Engine::Impl {
     void on_block_timeout(std::uint64_t job, std::uint32_t generation);
     void on_change(std::size_t index);
 
+    // Writer: offer_record() takes the record of a job that finished the last station.
+    void offer_record(std::uint64_t job);
+    void accept_record(std::uint64_t job);
+    void start_flush();
+    void start_sink_call();
+    void on_sink_done(std::uint32_t outcome);
+    void end_batch();
+    void writer_idle();
+    void writer_room_freed();
+
     bool try_enter(std::uint32_t station, std::uint64_t job);
     void start_service(std::uint32_t station, std::uint64_t job);
     void on_service_done(std::uint32_t station, std::uint64_t job, std::uint32_t outcome);
@@ -169,6 +211,7 @@ class Engine::Impl {
 
     std::vector<ClassState> classes_;
     std::vector<Station> stations_;
+    std::optional<WriterState> writer_;
     SlotVector<Request> requests_;
     SlotVector<Job> jobs_;
     std::deque<std::uint64_t> pool_backlog_;  // submitters waiting for room (block policy)
@@ -200,6 +243,11 @@ Engine::Impl::Impl(Scenario scenario)
     }
     for (Station& s : stations_) {
         s.totals.name = s.config.name;
+    }
+    if (scenario_.writer) {
+        writer_.emplace();
+        writer_->config = *scenario_.writer;
+        totals_.has_writer = true;
     }
 
     classes_.resize(scenario_.classes.size());
@@ -286,6 +334,18 @@ void Engine::Impl::handle(const Event& e) {
             break;
         case EventKind::change:
             on_change(e.a);
+            break;
+        case EventKind::writer_timer:
+            // A timer set before the flush interval grew finds nothing due and sets a later one.
+            if (!writer_->busy) {
+                writer_idle();
+            }
+            break;
+        case EventKind::sink_done:
+            on_sink_done(e.c);
+            break;
+        case EventKind::sink_retry:
+            start_sink_call();
             break;
     }
 }
@@ -516,6 +576,10 @@ void Engine::Impl::on_service_done(std::uint32_t station, std::uint64_t job,
         return;
     }
     ++s.totals.served;
+    if (last && writer_) {
+        offer_record(job);
+        return;
+    }
     if (last) {
         leave_station(station, job);
         release_server(station);
@@ -629,6 +693,14 @@ void Engine::Impl::on_change(std::size_t index) {
     for (std::uint32_t station = 0; station < stations_.size(); ++station) {
         release_server(station);
     }
+    if (writer_ && scenario_.writer) {
+        writer_->config = *scenario_.writer;
+        // A larger buffer or a shorter interval may let records in or make a flush due now.
+        if (!writer_->busy) {
+            writer_idle();
+        }
+        writer_room_freed();
+    }
     const std::string& name = change.parameter;
     const auto dot = name.rfind('.');
     const auto open = name.find("limiters[");
@@ -644,10 +716,151 @@ void Engine::Impl::on_change(std::size_t index) {
                                          now_);
 }
 
+// The job finished the last station: its record enters the writer's buffer, waits in the last
+// station's server for room (block), or is dropped and fails the attempt (fail).
+void Engine::Impl::offer_record(std::uint64_t job) {
+    WriterState& w = *writer_;
+    const std::uint32_t last = static_cast<std::uint32_t>(stations_.size() - 1);
+    Station& s = stations_[last];
+    jobs_[job].record_bytes =
+        static_cast<std::uint32_t>(detail::draw_record_bytes(w.config, random_.writer));
+    const std::int64_t bytes = jobs_[job].record_bytes;
+    const bool block = w.config.full_policy == WriterConfig::FullPolicy::block;
+    // Earlier blocked records go first.
+    if (s.blocked.empty() && !w.fits(bytes) && block) {
+        // The waiting record needs the buffered bytes gone now, not at the flush interval.
+        w.flush_requested = true;
+        if (!w.busy) {
+            start_flush();
+        }
+    }
+    if (s.blocked.empty() && w.fits(bytes)) {
+        accept_record(job);
+        return;
+    }
+    if (block) {
+        w.flush_requested = true;
+        s.blocked.push_back(job);
+        return;
+    }
+    ++interval_.writer_dropped;
+    ++totals_.writer_records_dropped;
+    leave_station(last, job);
+    release_server(last);
+    job_exit(job, false);
+}
+
+void Engine::Impl::accept_record(std::uint64_t job) {
+    WriterState& w = *writer_;
+    const bool was_empty = w.buffered == 0;
+    if (was_empty) {
+        w.oldest = now_;
+    }
+    w.buffered += jobs_[job].record_bytes;
+    ++w.buffered_records;
+    totals_.writer_max_buffered_bytes =
+        std::max(totals_.writer_max_buffered_bytes, w.buffered + w.batch);
+    const auto last = static_cast<std::uint32_t>(stations_.size() - 1);
+    leave_station(last, job);
+    release_server(last);
+    job_exit(job, true);
+    if (!w.busy) {
+        if (w.flush_due(now_)) {
+            start_flush();
+        } else if (was_empty) {
+            schedule(w.oldest + w.config.flush_interval, EventKind::writer_timer);
+        }
+    }
+}
+
+// Takes the whole buffer as the batch and starts writing it. The emptied buffer takes records at
+// once, first the ones that wait in the last station.
+void Engine::Impl::start_flush() {
+    WriterState& w = *writer_;
+    w.batch = w.buffered;
+    w.batch_records = w.buffered_records;
+    w.buffered = 0;
+    w.buffered_records = 0;
+    w.flush_requested = false;
+    w.busy = true;
+    w.batch_calls = 0;
+    start_sink_call();
+    writer_room_freed();
+}
+
+void Engine::Impl::start_sink_call() {
+    WriterState& w = *writer_;
+    w.call_started = now_;
+    const Duration time = detail::draw_flush_time(w.config, w.batch, random_.writer);
+    std::uint32_t outcome = kServed;
+    if (w.config.error_rate > 0 && random_.writer.uniform() < w.config.error_rate) {
+        outcome = kError;
+    }
+    schedule(now_ + time, EventKind::sink_done, 0, 0, outcome);
+}
+
+void Engine::Impl::on_sink_done(std::uint32_t outcome) {
+    WriterState& w = *writer_;
+    ++interval_.writer_flushes;
+    ++totals_.writer_flushes;
+    w.sink_ns += static_cast<long double>((now_ - w.call_started).count());
+    ++w.batch_calls;
+    if (outcome == kServed) {
+        totals_.writer_bytes_written += static_cast<std::uint64_t>(w.batch);
+        totals_.writer_records_written += w.batch_records;
+        end_batch();
+        return;
+    }
+    ++totals_.writer_sink_errors;
+    if (w.batch_calls <= w.config.max_retries) {
+        schedule(now_ + w.config.retry_backoff, EventKind::sink_retry);
+        return;
+    }
+    totals_.writer_bytes_failed += static_cast<std::uint64_t>(w.batch);
+    totals_.writer_records_failed += w.batch_records;
+    end_batch();
+}
+
+void Engine::Impl::end_batch() {
+    WriterState& w = *writer_;
+    w.busy = false;
+    w.batch = 0;
+    w.batch_records = 0;
+    writer_idle();
+}
+
+// The sink is idle: flush now when a flush is due, otherwise wake at the flush interval.
+void Engine::Impl::writer_idle() {
+    WriterState& w = *writer_;
+    if (w.flush_due(now_)) {
+        start_flush();
+    } else if (w.buffered > 0) {
+        schedule(w.oldest + w.config.flush_interval, EventKind::writer_timer);
+    }
+}
+
+// Room appeared in the writer's buffer: records waiting in the last station enter in order.
+void Engine::Impl::writer_room_freed() {
+    WriterState& w = *writer_;
+    Station& last = stations_.back();
+    while (!last.blocked.empty() && w.fits(jobs_[last.blocked.front()].record_bytes)) {
+        const std::uint64_t job = last.blocked.front();
+        last.blocked.pop_front();
+        accept_record(job);
+    }
+    if (!last.blocked.empty()) {
+        w.flush_requested = true;
+        if (!w.busy) {
+            start_flush();  // only after a change shrank the buffer; start_flush() sets busy
+        }
+    }
+}
+
 bool Engine::Impl::drained() const {
     // Every live request has a scheduled send, a job in a station, or a submitter in the
     // backlog, so these counters reaching zero after the load means nothing is left to happen.
-    return now_ >= load_end_ && pending_sends_ == 0 && in_system_ == 0 && pool_backlog_.empty();
+    return now_ >= load_end_ && pending_sends_ == 0 && in_system_ == 0 && pool_backlog_.empty() &&
+           (!writer_ || (writer_->buffered == 0 && !writer_->busy));
 }
 
 void Engine::Impl::take_sample() {
@@ -679,6 +892,9 @@ void Engine::Impl::take_sample() {
     }
     interval_.queue_depth = interval_.stations[0].queue_depth;
     interval_.busy_workers = interval_.stations[0].busy;
+    if (writer_) {
+        interval_.writer_buffered_bytes = writer_->buffered + writer_->batch;
+    }
     interval_.latency_p50_ms = to_ms(interval_latency_.percentile(50));
     interval_.latency_p95_ms = to_ms(interval_latency_.percentile(95));
     interval_.latency_p99_ms = to_ms(interval_latency_.percentile(99));
@@ -716,6 +932,10 @@ Summary Engine::Impl::summary() const {
         ClassSummary out = c.totals;
         out.latency_p99_ms = to_ms(c.latency.percentile(99));
         s.classes.push_back(out);
+    }
+    if (writer_ && s.writer_flushes > 0) {
+        s.writer_mean_flush_ms = static_cast<double>(
+            writer_->sink_ns / static_cast<long double>(s.writer_flushes) / 1e6L);
     }
     const long double span = static_cast<long double>(s.simulated.count());
     if (span > 0) {

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "goflow/worker_pool.hpp"
+#include "goflow/writer.hpp"
 #include "limiter_model.hpp"
 #include "load_generator.hpp"
 #include "random.hpp"
@@ -183,8 +184,9 @@ class LiveRunner::Impl {
     bool wait(std::chrono::milliseconds timeout);
     Result<void> set_parameter(std::string_view parameter, double value);
     Result<LiveChange> change_parameter(std::string_view parameter, double value);
-    // Returns the totals so far. The caller holds mutex_.
-    Summary summary() const;
+    // Returns the totals so far, with the latency of the requests completed so far and the
+    // writer's counters read now. Call with mutex_ held.
+    [[nodiscard]] Summary current_summary() const;
 
     Scenario scenario_;
     std::shared_ptr<ScaledClock> clock_;
@@ -209,15 +211,23 @@ class LiveRunner::Impl {
     void send_attempt(std::unique_lock<std::mutex>& lock, std::uint64_t request, Duration at);
     void submit(std::unique_lock<std::mutex>& lock, std::size_t station, Job job);
     void run_station(std::size_t station, Job job);
+    void write_record(const Job& job);
+    Result<void> sink_call(std::string_view bytes);
     void job_exit(const Job& job, bool served);
     void attempt_failed(std::uint64_t request, bool server_error);
     void finish_request(std::uint64_t request);
     Result<void> apply(std::string_view parameter, double value);
     void take_sample();
+    void add_writer_totals(Summary& summary) const;
     [[nodiscard]] bool drained() const;
 
     detail::RandomStreams random_;  // guarded by mutex_; the service stream is drawn by workers
     std::vector<ClassLive> classes_;
+    // Declared before the stations, so that it outlives their workers, which write to it.
+    std::unique_ptr<AsyncWriter> writer_;
+    std::uint64_t records_accepted_ = 0;  // guarded by mutex_
+    std::uint64_t records_written_ = 0;   // guarded by mutex_; counted by the sink
+    long double sink_ns_ = 0;             // guarded by mutex_; summed over sink calls
     std::vector<std::unique_ptr<WorkerPool>> stations_;  // the pool, then each stage
     std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
     std::uint64_t next_sequence_ = 0;
@@ -266,6 +276,20 @@ void LiveRunner::Impl::start() {
     stations_.push_back(make_pool(pool, policy, block_timeout));
     for (const StationConfig& stage : scenario_.stages) {
         stations_.push_back(make_pool(stage, FullPolicy::block, Duration::zero()));
+    }
+    if (const auto& writer = scenario_.writer) {
+        AsyncWriterOptions options;
+        options.buffer_capacity = static_cast<std::size_t>(writer->buffer_bytes);
+        options.flush_interval = writer->flush_interval;
+        options.full_policy = writer->full_policy == WriterConfig::FullPolicy::block
+                                  ? WriterFullPolicy::block
+                                  : WriterFullPolicy::fail;
+        options.max_retries = writer->max_retries;
+        options.retry_backoff = writer->retry_backoff;
+        options.clock = clock_;
+        writer_ = std::make_unique<AsyncWriter>(
+            options, [this](std::string_view bytes) { return sink_call(bytes); });
+        totals_.has_writer = true;
     }
     classes_.resize(scenario_.classes.size());
     for (std::uint32_t c = 0; c < classes_.size(); ++c) {
@@ -439,6 +463,10 @@ void LiveRunner::Impl::run_station(std::size_t station, Job job) {
         }
     }
     std::this_thread::sleep_for(clock_->to_real(service));
+    if (!failed && station + 1 == stations_.size() && writer_) {
+        write_record(job);
+        return;
+    }
     if (failed || station + 1 == stations_.size()) {
         job_exit(job, !failed);
         return;
@@ -448,6 +476,62 @@ void LiveRunner::Impl::run_station(std::size_t station, Job job) {
     if (!handed) {
         job_exit(job, false);  // the stage shut down
     }
+}
+
+// Runs on a worker of the last station: writes the job's record, one line of `record_bytes`
+// bytes. Under the block policy the write holds this worker until the record fits.
+void LiveRunner::Impl::write_record(const Job& job) {
+    std::int64_t bytes = 0;
+    {
+        std::lock_guard guard(mutex_);
+        bytes = detail::draw_record_bytes(*scenario_.writer, random_.writer);
+    }
+    std::string record(static_cast<std::size_t>(bytes - 1), 'x');
+    record.push_back('\n');
+    const Result<void> written = writer_->write(record);
+    if (!written) {
+        {
+            std::lock_guard guard(mutex_);
+            ++interval_.writer_dropped;
+            ++totals_.writer_records_dropped;
+        }
+        job_exit(job, false);
+        return;
+    }
+    const auto buffered = static_cast<std::int64_t>(writer_->snapshot().buffered);
+    {
+        std::lock_guard guard(mutex_);
+        ++records_accepted_;
+        totals_.writer_max_buffered_bytes = std::max(totals_.writer_max_buffered_bytes, buffered);
+    }
+    job_exit(job, true);
+}
+
+// The writer's sink: sleeps for the drawn write time and fails with the scenario's error rate.
+// Runs on the writer's background thread.
+Result<void> LiveRunner::Impl::sink_call(std::string_view bytes) {
+    Duration time{};
+    bool fail = false;
+    {
+        std::lock_guard guard(mutex_);
+        const WriterConfig& writer = *scenario_.writer;
+        time = detail::draw_flush_time(writer, static_cast<std::int64_t>(bytes.size()),
+                                       random_.writer);
+        fail = writer.error_rate > 0 && random_.writer.uniform() < writer.error_rate;
+    }
+    const TimePoint start = clock_->now();
+    std::this_thread::sleep_for(clock_->to_real(time));
+    const Duration took = clock_->now() - start;
+    std::lock_guard guard(mutex_);
+    ++interval_.writer_flushes;
+    ++totals_.writer_flushes;
+    sink_ns_ += static_cast<long double>(took.count());
+    if (fail) {
+        ++totals_.writer_sink_errors;
+        return Error(errc::io_error, "simulated sink error");
+    }
+    records_written_ += static_cast<std::uint64_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+    return {};
 }
 
 void LiveRunner::Impl::job_exit(const Job& job, bool served) {
@@ -513,7 +597,8 @@ void LiveRunner::Impl::finish_request(std::uint64_t request) {
 }
 
 bool LiveRunner::Impl::drained() const {
-    return clock_->now().time_since_epoch() >= load_end_ && pending_sends_ == 0 && in_system_ == 0;
+    return clock_->now().time_since_epoch() >= load_end_ && pending_sends_ == 0 &&
+           in_system_ == 0 && (!writer_ || writer_->snapshot().buffered == 0);
 }
 
 void LiveRunner::Impl::take_sample() {
@@ -538,6 +623,12 @@ void LiveRunner::Impl::take_sample() {
     }
     interval_.queue_depth = interval_.stations[0].queue_depth;
     interval_.busy_workers = interval_.stations[0].busy;
+    if (writer_) {
+        const AsyncWriterSnapshot snapshot = writer_->snapshot();
+        interval_.writer_buffered_bytes = static_cast<std::int64_t>(snapshot.buffered);
+        totals_.writer_max_buffered_bytes =
+            std::max(totals_.writer_max_buffered_bytes, interval_.writer_buffered_bytes);
+    }
     totals_.max_queue_depth = std::max(totals_.max_queue_depth, interval_.queue_depth);
     interval_.latency_p50_ms = to_ms(interval_latency_.percentile(50));
     interval_.latency_p95_ms = to_ms(interval_latency_.percentile(95));
@@ -554,10 +645,46 @@ void LiveRunner::Impl::take_sample() {
         totals_.latency_p95_ms = to_ms(latency_.percentile(95));
         totals_.latency_p99_ms = to_ms(latency_.percentile(99));
         totals_.latency_max_ms = to_ms(latency_.max());
+        if (writer_) {
+            add_writer_totals(totals_);
+            // Nothing is buffered once the run has drained, so every other record failed.
+            totals_.writer_records_failed = records_accepted_ - records_written_;
+        }
         finished_cv_.notify_all();
         return;
     }
     schedule(samples_.back().time + scenario_.sample_interval, EventKind::sample);
+}
+
+// Copies the writer's byte counters, written records and mean sink call time into `summary`.
+// Called with mutex_ held.
+void LiveRunner::Impl::add_writer_totals(Summary& summary) const {
+    const AsyncWriterSnapshot snapshot = writer_->snapshot();
+    summary.writer_bytes_written = snapshot.written;
+    summary.writer_bytes_failed = snapshot.failed;
+    summary.writer_records_written = records_written_;
+    if (summary.writer_flushes > 0) {
+        summary.writer_mean_flush_ms =
+            static_cast<double>(sink_ns_ / static_cast<long double>(summary.writer_flushes) / 1e6L);
+    }
+}
+
+Summary LiveRunner::Impl::current_summary() const {
+    Summary summary = totals_;
+    if (!finished_) {
+        // Like Engine::summary(), report the latency of the requests completed so far.
+        summary.latency_mean_ms = latency_.mean() / 1e6;
+        summary.latency_p50_ms = to_ms(latency_.percentile(50));
+        summary.latency_p95_ms = to_ms(latency_.percentile(95));
+        summary.latency_p99_ms = to_ms(latency_.percentile(99));
+        summary.latency_max_ms = to_ms(latency_.max());
+    }
+    if (writer_ && !finished_) {
+        // NOTE: records lost to sink errors are known only once the run has drained, because
+        // the writer counts failed bytes, not records.
+        add_writer_totals(summary);
+    }
+    return summary;
 }
 
 Result<void> LiveRunner::Impl::apply(std::string_view parameter, double value) {
@@ -576,11 +703,14 @@ Result<void> LiveRunner::Impl::apply(std::string_view parameter, double value) {
         const std::size_t limiter = std::stoul(name.substr(open + 9));
         classes_[cls].limiters[limiter]->set(std::string_view(name).substr(name.rfind('.') + 1),
                                              value, clock_->now().time_since_epoch());
+    } else if (name == "writer.write_time_ms" || name == "writer.write_ms_per_kib" ||
+               name == "writer.error_rate") {
+        // The sink reads these from scenario_ on every call.
     } else if (!name.starts_with("classes[") && !name.starts_with("client")) {
         return Error(std::make_error_code(std::errc::operation_not_supported),
                      name +
-                         " cannot change during a live run; limiter settings, pool.workers "
-                         "and stages[i].concurrency can");
+                         " cannot change during a live run; limiter settings, pool.workers, "
+                         "stages[i].concurrency and the writer's write time and error rate can");
     }
     // In place, field by field: the load generators keep references into scenario_.
     return goflow::sim::set_parameter(scenario_, parameter, value);
@@ -593,19 +723,6 @@ Result<void> LiveRunner::Impl::set_parameter(std::string_view parameter, double 
                      "the live run has not started");
     }
     return apply(parameter, value);
-}
-
-Summary LiveRunner::Impl::summary() const {
-    Summary totals = totals_;
-    if (!finished_) {
-        // Like Engine::summary(), report the latency of the requests completed so far.
-        totals.latency_mean_ms = latency_.mean() / 1e6;
-        totals.latency_p50_ms = to_ms(latency_.percentile(50));
-        totals.latency_p95_ms = to_ms(latency_.percentile(95));
-        totals.latency_p99_ms = to_ms(latency_.percentile(99));
-        totals.latency_max_ms = to_ms(latency_.max());
-    }
-    return totals;
 }
 
 Result<LiveChange> LiveRunner::Impl::change_parameter(std::string_view parameter, double value) {
@@ -642,6 +759,10 @@ void LiveRunner::Impl::stop() {
     }
     for (auto& station : stations_) {
         static_cast<void>(station->shutdown_now().wait());
+    }
+    if (writer_) {
+        // Writes out what is still buffered: a run stopped early does not lose records silently.
+        static_cast<void>(writer_->close());
     }
 }
 
@@ -710,7 +831,7 @@ std::vector<Sample> LiveRunner::samples() const {
 
 Summary LiveRunner::summary() const {
     std::lock_guard guard(impl_->mutex_);
-    return impl_->summary();
+    return impl_->current_summary();
 }
 
 const ScaledClock& LiveRunner::clock() const {

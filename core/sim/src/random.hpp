@@ -79,11 +79,36 @@ struct RandomStreams {
     explicit RandomStreams(std::uint64_t seed)
         : arrivals(seed),
           service(seed ^ 0x9E3779B97F4A7C15ull),
-          clients(seed ^ 0xC2B2AE3D27D4EB4Full) {}
+          clients(seed ^ 0xC2B2AE3D27D4EB4Full),
+          writer(seed ^ 0x165667B19E3779F9ull) {}
 
     Random arrivals;  // load generators
     Random service;   // service times and station errors
     Random clients;   // retry jitter, think times and closed-model start times
+    Random writer;    // record sizes, sink write times and sink errors
 };
+
+// Returns the size of one record, uniform over [record_bytes_min, record_bytes_max]. A constant
+// size draws nothing.
+inline std::int64_t draw_record_bytes(const WriterConfig& writer, Random& random) {
+    if (writer.record_bytes_max <= writer.record_bytes_min) {
+        return writer.record_bytes_min;
+    }
+    const std::int64_t span = writer.record_bytes_max - writer.record_bytes_min + 1;
+    const auto offset = static_cast<std::int64_t>(random.uniform() * static_cast<double>(span));
+    return writer.record_bytes_min + std::min(offset, span - 1);
+}
+
+// Returns the time one sink call takes for a flush of `bytes`: a write_time draw plus
+// write_ms_per_kib for every 1024 bytes.
+inline Duration draw_flush_time(const WriterConfig& writer, std::int64_t bytes, Random& random) {
+    Duration time = random.draw(writer.write_time);
+    if (writer.write_ms_per_kib > 0) {
+        const double per_byte_ns = writer.write_ms_per_kib * 1e6 / 1024.0;
+        time += Duration(
+            static_cast<Duration::rep>(std::min(per_byte_ns * static_cast<double>(bytes), 1e15)));
+    }
+    return time;
+}
 
 }  // namespace goflow::sim::detail

@@ -130,6 +130,53 @@ Result<void> set_class(RequestClass& c, const std::vector<std::string_view>& par
     return invalid("unknown parameter " + std::string(name));
 }
 
+// Sets a constant or exponential distribution's mean, in ms.
+Result<void> set_mean_ms(Distribution& d, double value, std::string_view name) {
+    if (d.kind != Distribution::Kind::constant && d.kind != Distribution::Kind::exponential) {
+        return invalid(std::string(name) + " applies to constant and exponential times only");
+    }
+    double ms = 0;
+    if (auto ok = assign(ms, value, 0, 3.6e6, name); !ok) {
+        return ok;
+    }
+    d.mean = from_millis(ms);
+    return {};
+}
+
+Result<void> set_writer(std::optional<WriterConfig>& writer, std::string_view field, double value,
+                        std::string_view name) {
+    if (!writer) {
+        return invalid(std::string(name) + ": the scenario has no writer");
+    }
+    if (field == "buffer_bytes") {
+        return assign_whole(writer->buffer_bytes, value, 1, 1e8, name);
+    }
+    if (field == "flush_interval_ms") {
+        double ms = 0;
+        if (auto ok = assign(ms, value, 1e-3, 3.6e6, name); !ok) {
+            return ok;
+        }
+        writer->flush_interval = from_millis(ms);
+        return {};
+    }
+    if (field == "write_time_ms") {
+        return set_mean_ms(writer->write_time, value, name);
+    }
+    if (field == "write_ms_per_kib") {
+        return assign(writer->write_ms_per_kib, value, 0, 1e4, name);
+    }
+    if (field == "error_rate") {
+        return assign(writer->error_rate, value, 0, 1, name);
+    }
+    if (field == "max_retries") {
+        return assign_whole(writer->max_retries, value, 0, 100, name);
+    }
+    return invalid("unknown parameter " + std::string(name) +
+                   "; the writer's are writer.buffer_bytes, writer.flush_interval_ms, "
+                   "writer.write_time_ms, writer.write_ms_per_kib, writer.error_rate and "
+                   "writer.max_retries");
+}
+
 }  // namespace
 
 Duration Distribution::expected() const {
@@ -239,6 +286,9 @@ Result<void> set_parameter(Scenario& scenario, std::string_view parameter, doubl
         }
         return set_station(scenario.pool, parts[1], value, parameter, "workers");
     }
+    if (parts.size() == 2 && parts[0] == "writer") {
+        return set_writer(scenario.writer, parts[1], value, parameter);
+    }
     if (parts.size() == 3 && parts[0] == "stages") {
         const auto index = parse_index(parts[1]);
         if (!index || *index >= scenario.stages.size()) {
@@ -260,7 +310,7 @@ Result<void> set_parameter(Scenario& scenario, std::string_view parameter, doubl
     return invalid("unknown parameter " + std::string(parameter) +
                    "; examples: pool.workers, pool.queue_capacity, pool.service_time_ms, "
                    "stages[0].concurrency, limiters[0].rate, classes[1].limiters[0].burst, "
-                   "client.timeout_ms");
+                   "client.timeout_ms, writer.write_time_ms");
 }
 
 }  // namespace goflow::sim

@@ -29,6 +29,10 @@ constexpr double kMaxMillis = 3.6e6;
 constexpr std::size_t kMaxPhases = 10'000;
 constexpr std::size_t kMaxStages = 64;
 constexpr std::size_t kMaxClasses = 64;
+// The live runner allocates the writer's buffer and builds every record as a string.
+constexpr double kMaxBufferBytes = 1e8;
+constexpr double kMaxRecordBytes = 16 * 1024 * 1024;
+constexpr std::size_t kMaxLookFor = 16;
 
 Duration from_seconds(double seconds) {
     return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
@@ -78,6 +82,9 @@ constexpr std::pair<std::string_view, LimiterConfig::Type> kLimiterTypes[] = {
 
 constexpr std::pair<std::string_view, PoolConfig::FullPolicy> kFullPolicies[] = {
     {"reject", PoolConfig::FullPolicy::reject}, {"block", PoolConfig::FullPolicy::block}};
+
+constexpr std::pair<std::string_view, WriterConfig::FullPolicy> kWriterPolicies[] = {
+    {"block", WriterConfig::FullPolicy::block}, {"fail", WriterConfig::FullPolicy::fail}};
 
 Distribution read_distribution(const Value& v, const std::string& path) {
     ObjectReader r(
@@ -324,6 +331,79 @@ StationConfig read_stage(const Value& v, const std::string& path) {
     return stage;
 }
 
+// "record_bytes" is a whole number (every record has that size) or {"min": A, "max": B} (sizes
+// uniform between A and B, both included).
+void read_record_bytes(const ObjectReader& r, WriterConfig& writer) {
+    const std::string rule = "between 1 and 16777216 bytes";
+    const Value* v = r.find("record_bytes");
+    if (v == nullptr) {
+        return;
+    }
+    if (!v->is_object()) {
+        writer.record_bytes_min = r.whole_in("record_bytes", 1, kMaxRecordBytes, rule);
+        writer.record_bytes_max = writer.record_bytes_min;
+        return;
+    }
+    ObjectReader sizes(*v, r.field("record_bytes"), {"min", "max"});
+    writer.record_bytes_min = sizes.whole_in("min", 1, kMaxRecordBytes, rule);
+    writer.record_bytes_max =
+        sizes.whole_in("max", static_cast<double>(writer.record_bytes_min), kMaxRecordBytes,
+                       "at least min and at most 16777216 bytes");
+}
+
+WriterConfig read_writer(const Value& v) {
+    ObjectReader r(
+        v, "writer",
+        {"name", "buffer_bytes", "flush_interval_ms", "full_policy", "record_bytes", "write_time",
+         "write_ms_per_kib", "error_rate", "max_retries", "retry_backoff_ms"});
+    WriterConfig writer;
+    writer.name = r.string("name", writer.name);
+    writer.buffer_bytes =
+        r.whole_in("buffer_bytes", 1, kMaxBufferBytes, "between 1 and 100000000 bytes", 64 * 1024);
+    writer.flush_interval = from_millis(
+        r.optional_number_in("flush_interval_ms", 1e-3, kMaxMillis, "between 0.001 and 3600000 ms")
+            .value_or(100));
+    writer.full_policy =
+        read_enum(r, "full_policy", kWriterPolicies, WriterConfig::FullPolicy::block);
+    read_record_bytes(r, writer);
+    writer.write_time = read_distribution(r.require("write_time"), r.field("write_time"));
+    writer.write_ms_per_kib =
+        r.optional_number_in("write_ms_per_kib", 0, 1e4, "between 0 and 10000 ms").value_or(0);
+    writer.error_rate = r.optional_number_in("error_rate", 0, 1, "between 0 and 1").value_or(0);
+    writer.max_retries =
+        static_cast<int>(r.whole_in("max_retries", 0, 100, "between 0 and 100", 2));
+    writer.retry_backoff = from_millis(
+        r.optional_number_in("retry_backoff_ms", 0, kMaxMillis, "between 0 and 3600000 ms")
+            .value_or(10));
+    return writer;
+}
+
+std::vector<std::string> read_look_for(const Value* v) {
+    std::vector<std::string> notes;
+    if (v == nullptr) {
+        return notes;
+    }
+    if (!v->is_array()) {
+        throw InvalidScenario(v->location(), "look_for must be an array of strings");
+    }
+    if (v->as_array().size() > kMaxLookFor) {
+        throw InvalidScenario(v->location(), "look_for has more than 16 entries");
+    }
+    std::size_t index = 0;
+    for (const Value& item : v->as_array()) {
+        const std::string path = "look_for[" + std::to_string(index++) + "]";
+        if (!item.is_string()) {
+            throw InvalidScenario(item.location(),
+                                  path + " must be a string, got " + item.type_name());
+        }
+        if (item.as_string().empty()) {
+            throw InvalidScenario(item.location(), path + " must not be empty");
+        }
+        notes.push_back(item.as_string());
+    }
+    return notes;
+}
+
 ParameterChange read_change(const Value& v, const std::string& path) {
     ObjectReader r(v, path, {"at_s", "set", "value"});
     ParameterChange change;
@@ -369,9 +449,10 @@ void check_size(const Scenario& s, const ObjectReader& r) {
 }
 
 Scenario read_scenario(const Value& root, const std::string& base) {
-    ObjectReader r(root, "",
-                   {"version", "name", "description", "seed", "sample_interval_ms", "load",
-                    "limiters", "client", "classes", "pool", "stages", "changes"});
+    ObjectReader r(
+        root, "",
+        {"version", "name", "description", "seed", "sample_interval_ms", "load", "limiters",
+         "client", "classes", "pool", "stages", "writer", "changes", "look_for"});
     Scenario s;
     const double version = r.number("version");
     if (version != kScenarioVersion) {
@@ -413,7 +494,11 @@ Scenario read_scenario(const Value& root, const std::string& base) {
     }
     s.pool = read_pool(r.require("pool"));
     s.stages = read_array<StationConfig>(r.find("stages"), "stages", kMaxStages, read_stage);
+    if (const Value* writer = r.find("writer")) {
+        s.writer = read_writer(*writer);
+    }
     s.changes = read_array<ParameterChange>(r.find("changes"), "changes", 10'000, read_change);
+    s.look_for = read_look_for(r.find("look_for"));
     for (std::size_t i = 0; i < s.changes.size(); ++i) {
         Scenario probe = s;
         if (auto ok = set_parameter(probe, s.changes[i].parameter, s.changes[i].value); !ok) {

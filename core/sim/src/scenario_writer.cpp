@@ -158,6 +158,25 @@ std::string station(const StationConfig& s, const char* servers_key, const char*
     return out;
 }
 
+std::string writer(const WriterConfig& w) {
+    std::string out = "{\"name\": " + quote(w.name) +
+                      ", \"buffer_bytes\": " + std::to_string(w.buffer_bytes) +
+                      ", \"flush_interval_ms\": " + ms(w.flush_interval) + ", \"full_policy\": " +
+                      (w.full_policy == WriterConfig::FullPolicy::block ? "\"block\"" : "\"fail\"");
+    if (w.record_bytes_min == w.record_bytes_max) {
+        out += ", \"record_bytes\": " + std::to_string(w.record_bytes_min);
+    } else {
+        out += ", \"record_bytes\": {\"min\": " + std::to_string(w.record_bytes_min) +
+               ", \"max\": " + std::to_string(w.record_bytes_max) + "}";
+    }
+    out += ",\n    \"write_time\": " + distribution(w.write_time) +
+           ", \"write_ms_per_kib\": " + format_number(w.write_ms_per_kib) +
+           ", \"error_rate\": " + format_number(w.error_rate) +
+           ", \"max_retries\": " + std::to_string(w.max_retries) +
+           ", \"retry_backoff_ms\": " + ms(w.retry_backoff) + "}";
+    return out;
+}
+
 }  // namespace
 
 std::string to_json(const Scenario& s) {
@@ -179,14 +198,26 @@ std::string to_json(const Scenario& s) {
         out << (i ? "," : "") << "\n    " << station(s.stages[i], "concurrency", "timeout_ms")
             << "}";
     }
-    out << "\n  ],\n  \"changes\": [";
+    out << "\n  ],";
+    if (s.writer) {
+        out << "\n  \"writer\": " << writer(*s.writer) << ",";
+    }
+    out << "\n  \"changes\": [";
     for (std::size_t i = 0; i < s.changes.size(); ++i) {
         const ParameterChange& c = s.changes[i];
         out << (i ? "," : "") << "\n    {\"at_s\": " << seconds(c.at)
             << ", \"set\": " << quote(c.parameter) << ", \"value\": " << format_number(c.value)
             << "}";
     }
-    out << "\n  ]\n}\n";
+    out << "\n  ]";
+    if (!s.look_for.empty()) {
+        out << ",\n  \"look_for\": [";
+        for (std::size_t i = 0; i < s.look_for.size(); ++i) {
+            out << (i ? "," : "") << "\n    " << quote(s.look_for[i]);
+        }
+        out << "\n  ]";
+    }
+    out << "\n}\n";
     return out.str();
 }
 

@@ -9,6 +9,15 @@
 // in the previous station's server until room appears, so a slow stage applies backpressure to
 // the stations before it, as a bounded pipeline does.
 //
+// An optional writer follows the last station and models goflow::AsyncWriter: each request that
+// finishes the last station writes one record into a buffer of `buffer_bytes`. A flush hands the
+// whole buffer to the sink when it is half full or its oldest byte has waited the flush interval,
+// and occupies the sink for a drawn write time while the emptied buffer fills again. A record
+// that does not fit either holds the last station's server until it does (block policy, which
+// backs the stations up), or is dropped and fails its request (fail policy). A request completes
+// when its record is accepted into the buffer, as AsyncWriter::write() returns then, so latency
+// excludes the flush. The run ends only after the writer has written out its buffer.
+//
 // A client gives up on an attempt after its timeout and may retry with exponential backoff and
 // jitter; the server keeps working on the abandoned attempt ("wasted" work), which is how a
 // retry storm builds. Latency runs from a request's intended send time (its first attempt) to
@@ -73,6 +82,13 @@ struct Sample {
     double latency_p95_ms = 0;
     double latency_p99_ms = 0;
     std::vector<StationSample> stations;  // the pool, then each stage
+    // The writer, when the scenario has one (all 0 otherwise). Buffered bytes are accepted bytes
+    // not yet written or failed, as AsyncWriterSnapshot::buffered counts them: the buffer plus
+    // the batch the sink is writing, so up to twice the buffer's capacity. Sink calls, retries
+    // included, and records dropped under the fail policy are counts of the interval.
+    std::int64_t writer_buffered_bytes = 0;
+    std::uint32_t writer_flushes = 0;
+    std::uint32_t writer_dropped = 0;
     // Each limiter of each class in scenario order: token bucket level, leaky bucket backlog
     // (slots already promised), or concurrency permits in use.
     std::vector<double> limiter_levels;
@@ -127,6 +143,19 @@ struct Summary {
     double mean_in_system = 0;
     double throughput_per_s = 0;
     double mean_time_in_system_ms = 0;
+    // The writer; all 0 unless has_writer. Every record that reached the writer is written,
+    // failed (lost to sink errors after the retries), dropped (fail policy) or, for a run
+    // stopped early, still buffered.
+    bool has_writer = false;
+    std::uint64_t writer_records_written = 0;
+    std::uint64_t writer_bytes_written = 0;
+    std::uint64_t writer_records_failed = 0;
+    std::uint64_t writer_bytes_failed = 0;
+    std::uint64_t writer_records_dropped = 0;
+    std::uint64_t writer_flushes = 0;      // sink calls, retries included
+    std::uint64_t writer_sink_errors = 0;  // failed sink calls
+    double writer_mean_flush_ms = 0;       // mean time of one sink call
+    std::int64_t writer_max_buffered_bytes = 0;
 };
 
 class Engine {

@@ -6,8 +6,10 @@
 // pool's full policy blocks, so a full stage keeps the worker of the station before it busy,
 // exactly as the Engine's stations do. A driver thread issues every request at its scheduled
 // time and handles client timeouts, retries, closed-model clients and scripted changes. Tasks
-// sleep for their drawn service time. Every sample interval the driver reads the primitives'
-// snapshots into the same Sample format the Engine produces.
+// sleep for their drawn service time. A scenario's writer is a real AsyncWriter on the same
+// clock, whose sink sleeps for each flush's drawn write time. The last station's worker calls
+// write() and, under the block policy, waits there for room. Every sample interval the driver reads
+// the primitives' snapshots into the same Sample format the Engine produces.
 //
 // Time runs `speed` times faster than the wall clock, through a ScaledClock that every
 // primitive of the run shares, so a 30 s scenario at speed 10 takes 3 s. Sleeps shorter than the

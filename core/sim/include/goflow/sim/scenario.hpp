@@ -2,7 +2,8 @@
 //
 // Topology: each request class has its own load, client behaviour and chain of limiters (token
 // bucket, leaky bucket, concurrency limiter); admitted requests of every class share one worker
-// pool, then pass through the pipeline stages in order. A scenario file is JSON with a "version"
+// pool, then pass through the pipeline stages in order, and optionally end as a record in an
+// async writer. A scenario file is JSON with a "version"
 // field; load_scenario() validates every field and reports the first problem with its line and
 // column, the field's path and the offending value. docs/scenario-format.md describes the format.
 //
@@ -133,6 +134,29 @@ struct PoolConfig : StationConfig {
     std::optional<Duration> block_timeout;
 };
 
+// The async writer sink after the last stage (or after the pool when there are no stages): each
+// request that finishes the pipeline writes one record into a buffer that a background thread
+// hands to a slow sink. Mirrors goflow::AsyncWriterOptions: a flush starts when the buffer is
+// half full or its oldest byte has waited `flush_interval`, and a failed sink call is retried.
+struct WriterConfig {
+    enum class FullPolicy {
+        block,  // the last station's server holds the record until it fits (backpressure)
+        fail,   // the record is dropped and the request fails
+    };
+    std::string name = "writer";
+    std::int64_t buffer_bytes = 64 * 1024;
+    Duration flush_interval{std::chrono::milliseconds(100)};
+    FullPolicy full_policy = FullPolicy::block;
+    // Size of each record in bytes, uniform between the two bounds (equal for a constant size).
+    std::int64_t record_bytes_min = 100;
+    std::int64_t record_bytes_max = 100;
+    Distribution write_time;      // sink time per flush, whatever its size
+    double write_ms_per_kib = 0;  // extra sink time per KiB (1024 bytes) of the flush
+    double error_rate = 0;        // probability that one sink call fails
+    int max_retries = 2;          // extra sink calls for a failed flush
+    Duration retry_backoff{std::chrono::milliseconds(10)};  // wait before each retry
+};
+
 // A parameter change during the run, as a user would make it live.
 struct ParameterChange {
     Duration at{};
@@ -149,7 +173,10 @@ struct Scenario {
     std::vector<RequestClass> classes;
     PoolConfig pool;
     std::vector<StationConfig> stages;
+    std::optional<WriterConfig> writer;
     std::vector<ParameterChange> changes;
+    // Short notes on what to watch on which chart, shown next to the charts in the Studio.
+    std::vector<std::string> look_for;
 
     // Returns the length of the longest class's load.
     [[nodiscard]] Duration load_duration() const;
