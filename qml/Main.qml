@@ -244,24 +244,38 @@ ApplicationWindow {
                 }
             }
 
-            TabBar {
-                id: pageBar
-                objectName: "pageBar"
+            RowLayout {
                 Layout.fillWidth: true
 
-                TabButton {
-                    text: qsTr("Run")
+                TabBar {
+                    id: pageBar
+                    objectName: "pageBar"
+                    Layout.fillWidth: true
+
+                    TabButton {
+                        text: qsTr("Run")
+                    }
+                    TabButton {
+                        objectName: "designTab"
+                        text: qsTr("Design")
+                    }
+                    TabButton {
+                        objectName: "compareTab"
+                        text: qsTr("Compare")
+                    }
+                    TabButton {
+                        objectName: "sweepTab"
+                        text: qsTr("Sweep")
+                    }
+                    TabButton {
+                        objectName: "streamsTab"
+                        text: qsTr("Streams")
+                    }
                 }
-                TabButton {
-                    objectName: "designTab"
-                    text: qsTr("Design")
-                }
-                TabButton {
-                    objectName: "compareTab"
-                    text: qsTr("Compare")
-                }
-                TabButton {
-                    text: qsTr("Sweep")
+                ExportMenu {
+                    controller: controller
+                    window: root
+                    chartRoot: runPage
                 }
             }
 
@@ -291,6 +305,10 @@ ApplicationWindow {
                     objectName: "sweepPage"
                     controller: controller
                     onConfigurationLoaded: pageBar.currentIndex = 0
+                }
+                StreamPage {
+                    objectName: "streamPage"
+                    controller: controller
                 }
             }
         }

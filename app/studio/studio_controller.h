@@ -208,6 +208,8 @@ class StudioController : public QObject {
     Q_INVOKABLE bool setStageConcurrency(int stage, double concurrency);
     // Stops any run and shows `samples` as a finished run of the loaded scenario.
     void showRecordedRun(std::vector<goflow::sim::Sample> samples, goflow::sim::Summary summary);
+    // The loaded scenario, without the run's live parameter changes; empty before a load.
+    const std::optional<goflow::sim::Scenario>& scenario() const { return m_scenario; }
 
     RunHistory* history() { return &m_history; }
     const std::optional<goflow::sim::Scenario>& scenario() const { return m_scenario; }

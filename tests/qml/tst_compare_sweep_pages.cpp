@@ -73,7 +73,7 @@ class TestCompareSweepPages : public QObject {
         QVERIFY(pageBar != nullptr);
 
         // The Compare tab before any run finished shows its hint.
-        QVERIFY(pageBar->setProperty("currentIndex", 1));
+        QVERIFY(pageBar->setProperty("currentIndex", 2));
         QTRY_COMPARE_WITH_TIMEOUT(controller->history()->count(), 1, 30000);
         auto* feeder = window->findChild<CompareFeeder*>(QStringLiteral("compareFeeder"));
         QVERIFY(feeder != nullptr);
@@ -132,7 +132,7 @@ class TestCompareSweepPages : public QObject {
         QTRY_VERIFY(!dialog->property("visible").toBool());
 
         // A two-parameter sweep shows a grid.
-        QVERIFY(pageBar->setProperty("currentIndex", 2));
+        QVERIFY(pageBar->setProperty("currentIndex", 3));
         sweep->setFirstParameter(QStringLiteral("pool.workers"));
         sweep->setFirstRange(QStringLiteral("4..10:2"));
         sweep->setSecondParameter(QStringLiteral("pool.queue_capacity"));
@@ -159,7 +159,7 @@ class TestCompareSweepPages : public QObject {
         QVERIFY2(controller->scenarioName().endsWith(
                      QLatin1String("(pool.workers=6, pool.queue_capacity=200)")),
                  qPrintable(controller->scenarioName()));
-        QVERIFY(pageBar->setProperty("currentIndex", 2));
+        QVERIFY(pageBar->setProperty("currentIndex", 3));
 
         // A one-parameter sweep shows a line chart.
         sweep->setSecondParameter(QString());
