@@ -212,7 +212,6 @@ class StudioController : public QObject {
     const std::optional<goflow::sim::Scenario>& scenario() const { return m_scenario; }
 
     RunHistory* history() { return &m_history; }
-    const std::optional<goflow::sim::Scenario>& scenario() const { return m_scenario; }
     // Replaces the scenario with one built in memory (a sweep's configuration), stopping any
     // run. `path` is the file it derives from, kept as scenarioPath.
     void loadScenario(goflow::sim::Scenario scenario, const QString& path);

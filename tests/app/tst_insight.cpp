@@ -289,7 +289,7 @@ class TestInsight : public QObject {
 
         // The same log comes out of one scan of the finished run.
         EventLogModel once;
-        once.setScenario(scenarioOf(controller));
+        once.setScenario(controller.scenario());
         once.scan(controller.samples());
         QCOMPARE(once.rowCount(), model.rowCount());
 
@@ -514,9 +514,11 @@ class TestInsight : public QObject {
 
         // Without look_for notes the panel falls back to the description.
         QVERIFY(controller.loadScenarioText(
-            QStringLiteral("{\"version\": 1, \"name\": \"bare\", \"description\": \"Just a pool.\","
-                           " \"load\": {\"phases\": [{\"rate\": 10, \"duration_s\": 1}]},"
-                           " \"pool\": {\"workers\": 1}}"),
+            QStringLiteral(
+                "{\"version\": 1, \"name\": \"bare\", \"description\": \"Just a pool.\","
+                " \"load\": {\"phases\": [{\"rate\": 10, \"duration_s\": 1}]},"
+                " \"pool\": {\"workers\": 1, \"service_time\": {\"distribution\": \"constant\","
+                " \"mean_ms\": 1}}}"),
             QString(), QString()));
         QCOMPARE(model.lookFor(), QStringList{QStringLiteral("Just a pool.")});
         QVERIFY(!model.lookForFromScenario());

@@ -34,8 +34,8 @@ void recordMessage(QtMsgType type, const QMessageLogContext& context, const QStr
     g_previousHandler(type, context, message);
 }
 
-const char* const kCharts[] = {"tokenChart", "queueChart",          "busyChart",
-                               "ratesChart", "stationLatencyChart", "latencyChart"};
+const char* const kCharts[] = {"tokenChart",          "queueChart",   "busyChart",  "ratesChart",
+                               "stationLatencyChart", "latencyChart", "writerChart"};
 
 // Returns the series a ChartPanel created, in the order of its seriesSpecs.
 QList<QXYSeries*> seriesOf(QObject* chart) {
@@ -50,17 +50,28 @@ QList<QXYSeries*> seriesOf(QObject* chart) {
 }
 
 // Checks that every series of `chart` has points: a data series one per sample (the run is
-// shorter than the window), a reference line at least two.
+// shorter than the window), a reference line at least two. A queueing-theory line has points
+// only on the pool's chart of a scenario that theory describes, and none otherwise.
 void checkChartHasPoints(QObject* chart, const QString& label, std::size_t sampleCount) {
     const QList<QXYSeries*> series = seriesOf(chart);
-    const int specs =
-        chart->property("seriesSpecs").value<QJSValue>().property(QStringLiteral("length")).toInt();
+    const QJSValue specList = chart->property("seriesSpecs").value<QJSValue>();
+    const int specs = specList.property(QStringLiteral("length")).toInt();
     QVERIFY2(specs >= 2, qPrintable(label));
     QCOMPARE(series.size(), specs);
     for (int i = 0; i < series.size(); ++i) {
         QXYSeries* xy = series[i];
         QVERIFY2(xy != nullptr, qPrintable(label));
         const QString what = QStringLiteral("%1 series %2 (%3)").arg(label).arg(i).arg(xy->name());
+        const QJSValue theory =
+            specList.property(static_cast<quint32>(i)).property(QStringLiteral("theory"));
+        if (!theory.isUndefined()) {
+            const QObject* model = theory.toQObject();
+            const bool drawn = model != nullptr && model->property("available").toBool() &&
+                               chart->property("station").toInt() == 0;
+            QVERIFY2(drawn ? xy->count() >= 2 : xy->count() == 0,
+                     qPrintable(QStringLiteral("%1 has %2 points").arg(what).arg(xy->count())));
+            continue;
+        }
         QVERIFY2(xy->count() >= 2,
                  qPrintable(QStringLiteral("%1 has %2 points").arg(what).arg(xy->count())));
         if (xy->pen().style() != Qt::DashLine) {
@@ -116,12 +127,22 @@ class TestStudioSmoke : public QObject {
         const std::size_t sampleCount = controller->samples().size();
         const int stations = static_cast<int>(controller->stationNames().size());
         QVERIFY(stations >= 1);
+        // The textbook scenario is the one shipped case where queueing theory applies, so its
+        // queue chart must draw the theory line.
+        QObject* theory = window->findChild<QObject*>(QStringLiteral("theory"));
+        QVERIFY(theory != nullptr);
+        QCOMPARE(theory->property("available").toBool(),
+                 path.endsWith(QLatin1String("textbook-queue.json")));
         for (const char* chartName : kCharts) {
             QObject* chart = window->findChild<QObject*>(QString::fromLatin1(chartName));
             QVERIFY2(chart != nullptr, chartName);
             if (QLatin1String(chartName) == QLatin1String("tokenChart") &&
                 !controller->hasLimiter()) {
                 continue;  // the chart shows its "no limiter" text instead
+            }
+            if (QLatin1String(chartName) == QLatin1String("writerChart") &&
+                !controller->hasWriter()) {
+                continue;  // the chart shows its "no writer" text instead
             }
             if (!chart->property("stationSelectable").toBool()) {
                 checkChartHasPoints(chart, QString::fromLatin1(chartName), sampleCount);
