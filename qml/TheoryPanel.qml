@@ -49,7 +49,10 @@ Rectangle {
         Label {
             text: row.label
             font.pixelSize: Theme.smallFontSize
-            wrapMode: Text.Wrap
+            wrapMode: Text.WordWrap
+            // A wrapping label's implicit width is its whole text; starting from a small
+            // preferred width lets it take only the room the value columns leave.
+            Layout.preferredWidth: Theme.smallSpacing
             Layout.fillWidth: true
         }
         Label {
