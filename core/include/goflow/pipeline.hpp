@@ -290,9 +290,9 @@ template <class F, class In>
 inline constexpr bool stage_takes_context_v = std::is_invocable_v<F&, const Context&, In>;
 
 template <class F, class In>
-using stage_return_t =
-    std::conditional_t<stage_takes_context_v<F, In>, std::invoke_result<F&, const Context&, In>,
-                       std::invoke_result<F&, In>>::type;
+using stage_return_t = typename std::conditional_t<stage_takes_context_v<F, In>,
+                                                   std::invoke_result<F&, const Context&, In>,
+                                                   std::invoke_result<F&, In>>::type;
 
 // The output type of stage function F given input In, with a Result<> unwrapped.
 template <class F, class In>

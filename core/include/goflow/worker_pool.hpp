@@ -131,8 +131,9 @@ template <class F>
 inline constexpr bool takes_context_v = std::is_invocable_v<F&, const Context&>;
 
 template <class F>
-using task_return_t = std::conditional_t<takes_context_v<F>, std::invoke_result<F&, const Context&>,
-                                         std::invoke_result<F&>>::type;
+using task_return_t =
+    typename std::conditional_t<takes_context_v<F>, std::invoke_result<F&, const Context&>,
+                                std::invoke_result<F&>>::type;
 
 template <class R>
 struct result_traits {
