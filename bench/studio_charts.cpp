@@ -322,9 +322,11 @@ double residentMiB() {
            (1024.0 * 1024.0);
 }
 
-// Returns the bytes that malloc has handed out and not taken back, in MiB.
+// Returns the bytes that malloc has handed out and not taken back, in MiB: the chunks in use in
+// every arena plus the blocks that it mapped on their own (128 KiB and up by default).
 double heapInUseMiB() {
-    return static_cast<double>(mallinfo2().uordblks) / (1024.0 * 1024.0);
+    const struct mallinfo2 info = mallinfo2();
+    return static_cast<double>(info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
 }
 
 // Returns the size of the heap chunk that glibc's malloc uses for a request of `bytes` on a
