@@ -87,10 +87,10 @@ class ChartFeeder : public QObject {
     QList<QPointF> points(Metric metric, int station = 0) const;
 
     // Returns `points` (in time order) unchanged when they are at most 4 * `buckets`. Otherwise
-    // cuts the time they span into `buckets` equal intervals and keeps, of each interval's
-    // points, the first, the lowest, the highest and the last, in time order and each once, so
-    // that a spike of a single sample survives and the line's ends stay where they were.
-    // `buckets` below 1 counts as 1. NaN values are kept only as a first or last point.
+    // cuts the time they span into `buckets` equal intervals and keeps each interval's first,
+    // lowest, highest and last point, in time order and each once. So a one-sample spike survives
+    // and the line's ends stay in place. `buckets` below 1 counts as 1. A NaN value is kept only
+    // as a bucket's first or last point.
     static QList<QPointF> decimate(const QList<QPointF>& points, int buckets);
 
   signals:
