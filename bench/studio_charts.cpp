@@ -1,10 +1,12 @@
 // The Studio's chart refresh on the GUI thread, and the memory of an hour-long replay.
 //
-// BM_ChartRefresh*/N refresh 6 LineSeries of N points each (10,000, the Studio's maximum, and
-// 2,000, under two per horizontal pixel of the 1200 px chart) in an offscreen ChartView through
-// ChartFeeder::update(), which builds the points in C++ and hands them over with
-// QXYSeries::replace(), as the Studio does. Each refresh alternates between two finished runs
-// with different seeds, so every replace() brings new points. The variants add, on top of the
+// BM_ChartRefresh*/N refresh 6 LineSeries in an offscreen ChartView through
+// ChartFeeder::update(), as the Studio does, with runs that give each series N samples (10,000,
+// the Studio's window, and 10 below ChartFeeder::kMaxPlotPoints, so that a run's extra samples at
+// its start and end cannot push it over the limit). update() builds the points of
+// the window in C++, decimates them to at most kMaxPlotPoints (min/max per time bucket) and hands
+// them over with QXYSeries::replace(). Each refresh alternates between two finished runs with
+// different seeds, so every replace() brings new points. The variants add, on top of the
 // replace calls:
 //   - Replace: nothing; the series and the chart's geometry update synchronously.
 //   - Events: QCoreApplication::processEvents(), which runs the chart's deferred updates, the
@@ -14,11 +16,14 @@
 //
 // BM_HourReplayRss replays a generated one-hour scenario as fast as possible while refreshing
 // the six series at 20 Hz, as the Studio does, and records the resident set size every five
-// virtual minutes.
+// virtual minutes. Each reading also records the heap bytes in use (glibc's mallinfo2). At the end
+// it adds up the heap bytes of the controller's samples: each Sample, the vector's unused
+// capacity, and the blocks of each sample's station and limiter vectors.
 //
 // Runs offscreen unless QT_QPA_PLATFORM is set.
 
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <QApplication>
@@ -191,7 +196,7 @@ class ChartWindow {
 };
 
 // Two finished runs with different seeds, sampled every 100 ms for long enough that each series
-// gets `pointsPerSeries` points. 10,000 points take 1,100 s (11,000 samples, of which
+// covers `pointsPerSeries` samples. 10,000 samples take 1,100 s (11,000 samples, of which
 // ChartFeeder keeps the newest kWindow).
 struct FinishedRuns {
     explicit FinishedRuns(int pointsPerSeries) {
@@ -257,13 +262,27 @@ void runRefreshBenchmark(benchmark::State& state, Extra extra) {
             benchmark::DoNotOptimize(frame.constBits());
         }
     }
-    // A run of N seconds has N * 10 samples, give or take the ones at its start and end.
-    const qsizetype expected = qsizetype{kSeriesCount} * pointsPerSeries;
-    if (std::abs(chart.pointCount() - expected) > 2 * kSeriesCount) {
-        const std::string message = "the series have " + std::to_string(chart.pointCount()) +
-                                    " points in total, expected about " + std::to_string(expected);
+    // A run of N seconds has N * 10 samples, give or take the ones at its start and end. Up to
+    // kMaxPlotPoints samples a series has one point per sample; beyond, the decimation keeps
+    // between 2 and 4 points per bucket, since the bucket's first and last differ.
+    const qsizetype total = chart.pointCount();
+    std::string problem;
+    if (pointsPerSeries <= ChartFeeder::kMaxPlotPoints) {
+        const qsizetype expected = qsizetype{kSeriesCount} * pointsPerSeries;
+        if (std::abs(total - expected) > 2 * kSeriesCount) {
+            problem = "expected about " + std::to_string(expected);
+        }
+    } else if (total > qsizetype{kSeriesCount} * ChartFeeder::kMaxPlotPoints ||
+               total < qsizetype{kSeriesCount} * 2 * ChartFeeder::kPlotBuckets) {
+        problem = "expected a decimation to at most " +
+                  std::to_string(ChartFeeder::kMaxPlotPoints) + " per series";
+    }
+    if (!problem.empty()) {
+        const std::string message =
+            "the series have " + std::to_string(total) + " points in total, " + problem;
         state.SkipWithError(message.c_str());
     }
+    state.counters["samples"] = static_cast<double>(kSeriesCount * pointsPerSeries);
     state.counters["points"] = static_cast<double>(chart.pointCount());
     state.SetLabel(graphicsApiName(chart.window()));
 }
@@ -279,17 +298,17 @@ void BM_ChartRefreshFrame(benchmark::State& state) {
 }
 BENCHMARK(BM_ChartRefreshReplace)
     ->Arg(ChartFeeder::kWindow)
-    ->Arg(2000)
+    ->Arg(ChartFeeder::kMaxPlotPoints - 10)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_ChartRefreshEvents)
     ->Arg(ChartFeeder::kWindow)
-    ->Arg(2000)
+    ->Arg(ChartFeeder::kMaxPlotPoints - 10)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_ChartRefreshFrame)
     ->Arg(ChartFeeder::kWindow)
-    ->Arg(2000)
+    ->Arg(ChartFeeder::kMaxPlotPoints - 10)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
@@ -301,6 +320,30 @@ double residentMiB() {
     statm >> pages >> resident;
     return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) /
            (1024.0 * 1024.0);
+}
+
+// Returns the bytes that malloc has handed out and not taken back, in MiB: the chunks in use in
+// every arena plus the blocks that it mapped on their own (128 KiB and up by default).
+double heapInUseMiB() {
+    const struct mallinfo2 info = mallinfo2();
+    return static_cast<double>(info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
+}
+
+// Returns the size of the heap chunk that glibc's malloc uses for a request of `bytes` on a
+// 64-bit system: the request plus an 8-byte header, rounded up to 16, at least 32.
+std::size_t mallocChunk(std::size_t bytes) {
+    return bytes == 0 ? 0 : std::max<std::size_t>(32, (bytes + 8 + 15) & ~std::size_t{15});
+}
+
+// Returns the bytes that `samples` occupy on the heap: the vector's block (unused capacity
+// included) and the blocks of every sample's stations and limiter levels.
+std::size_t sampleHeapBytes(const std::vector<goflow::sim::Sample>& samples) {
+    std::size_t bytes = mallocChunk(samples.capacity() * sizeof(goflow::sim::Sample));
+    for (const goflow::sim::Sample& s : samples) {
+        bytes += mallocChunk(s.stations.capacity() * sizeof(goflow::sim::StationSample));
+        bytes += mallocChunk(s.limiter_levels.capacity() * sizeof(double));
+    }
+    return bytes;
 }
 
 void BM_HourReplayRss(benchmark::State& state) {
@@ -316,14 +359,15 @@ void BM_HourReplayRss(benchmark::State& state) {
         struct Reading {
             double seconds;  // virtual time
             double mib;      // resident set size
+            double heapMib;  // bytes handed out by malloc
             int samples;     // samples the controller keeps
         };
         std::vector<Reading> readings;
         double nextReading = 0;
         QObject::connect(&controller, &StudioController::progressChanged, &controller, [&] {
             if (controller.elapsedSeconds() >= nextReading) {
-                readings.push_back(
-                    {controller.elapsedSeconds(), residentMiB(), controller.sampleCount()});
+                readings.push_back({controller.elapsedSeconds(), residentMiB(), heapInUseMiB(),
+                                    controller.sampleCount()});
                 nextReading += kRecordEverySeconds;
             }
         });
@@ -337,13 +381,25 @@ void BM_HourReplayRss(benchmark::State& state) {
         waitUntilFinished(controller);
         chart.refresh(feeder);
         chart.window().grabWindow();
-        readings.push_back({controller.elapsedSeconds(), residentMiB(), controller.sampleCount()});
+        readings.push_back(
+            {controller.elapsedSeconds(), residentMiB(), heapInUseMiB(), controller.sampleCount()});
 
-        std::fprintf(stderr, "virtual s   RSS MiB   samples kept\n");
+        std::fprintf(stderr, "virtual s   RSS MiB   heap MiB   samples kept\n");
         for (const Reading& reading : readings) {
-            std::fprintf(stderr, "%9.0f   %7.1f   %12d\n", reading.seconds, reading.mib,
-                         reading.samples);
+            std::fprintf(stderr, "%9.0f   %7.1f   %8.1f   %12d\n", reading.seconds, reading.mib,
+                         reading.heapMib, reading.samples);
         }
+        const std::size_t sampleBytes = sampleHeapBytes(controller.samples());
+        std::fprintf(
+            stderr,
+            "sizeof(Sample) %zu B, sizeof(StationSample) %zu B, stations per sample %zu,"
+            " limiter levels per sample %zu, samples' heap %zu B (%.1f B per sample)\n",
+            sizeof(goflow::sim::Sample), sizeof(goflow::sim::StationSample),
+            controller.samples().empty() ? 0 : controller.samples().back().stations.size(),
+            controller.samples().empty() ? 0 : controller.samples().back().limiter_levels.size(),
+            sampleBytes,
+            static_cast<double>(sampleBytes) /
+                static_cast<double>(std::max<std::size_t>(1, controller.samples().size())));
         // The first readings include the allocator's and Qt's warm-up, so compare from the last
         // reading at or before 10 minutes to the last one during the run (before the final
         // refresh and frame).
@@ -361,6 +417,12 @@ void BM_HourReplayRss(benchmark::State& state) {
         state.counters["growth_10_to_60min_MiB"] = growthMiB;
         state.counters["growth_per_sample_B"] =
             growthMiB * 1024 * 1024 / std::max(1, runEnd.samples - at10->samples);
+        state.counters["heap_growth_per_sample_B"] = (runEnd.heapMib - at10->heapMib) * 1024 *
+                                                     1024 /
+                                                     std::max(1, runEnd.samples - at10->samples);
+        state.counters["sample_heap_per_sample_B"] =
+            static_cast<double>(sampleBytes) /
+            static_cast<double>(std::max<std::size_t>(1, controller.samples().size()));
         state.counters["samples"] = controller.sampleCount();
         state.counters["points"] = static_cast<double>(chart.pointCount());
     }

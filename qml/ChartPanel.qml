@@ -29,10 +29,20 @@ Rectangle {
     property var readoutValues: []
     readonly property alias axes: axes
     readonly property alias chartView: chart
+    // Set when a refresh was skipped because the panel was hidden (a page not shown); the panel
+    // catches up as soon as it is shown again.
+    property bool stale: false
 
+    // Swaps the current points into every series. A hidden panel only notes that it is stale,
+    // so that the charts of pages not shown cost nothing while a run goes.
     function refresh() {
         if (seriesObjects.length !== seriesSpecs.length)
             return;
+        if (!visible) {
+            stale = true;
+            return;
+        }
+        stale = false;
         let top = 0;
         for (let i = 0; i < seriesSpecs.length; ++i) {
             const spec = seriesSpecs[i];
@@ -114,6 +124,8 @@ Rectangle {
         return Number(value).toLocaleString(Qt.locale(), "g", 6);
     }
 
+    // The series leave useOpenGL off: it needs an OpenGL scene graph, which the offscreen and
+    // software back ends lack, and the points are decimated in ChartFeeder instead.
     function createSeries() {
         const created = [];
         for (const spec of seriesSpecs) {
@@ -148,6 +160,7 @@ Rectangle {
         }
     }
     onStationChanged: refresh()
+    onVisibleChanged: if (visible && stale) refresh()
 
     ChartAxes {
         id: axes

@@ -4,6 +4,7 @@
 #include <QtCharts/QXYSeries>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -227,13 +228,60 @@ double maxValue(const QList<QPointF>& points) {
 
 }  // namespace
 
+QList<QPointF> ChartFeeder::decimate(const QList<QPointF>& points, int buckets) {
+    buckets = std::max(buckets, 1);
+    const qsizetype limit = 4 * static_cast<qsizetype>(buckets);
+    if (points.size() <= limit) {
+        return points;
+    }
+    const double x0 = points.front().x();
+    const double span = points.back().x() - x0;
+    const qsizetype n = points.size();
+    // The bucket of point `i`: by time, or by position when all points share one time.
+    const auto bucketOf = [&](qsizetype i) {
+        const double fraction = span > 0 ? (points[i].x() - x0) / span
+                                         : static_cast<double>(i) / static_cast<double>(n);
+        return std::clamp(static_cast<int>(fraction * buckets), 0, buckets - 1);
+    };
+
+    QList<QPointF> out;
+    out.reserve(limit);
+    qsizetype begin = 0;
+    while (begin < n) {
+        const int bucket = bucketOf(begin);
+        qsizetype end = begin + 1;
+        qsizetype low = begin;
+        qsizetype high = begin;
+        for (; end < n && bucketOf(end) == bucket; ++end) {
+            const double y = points[end].y();
+            // NaN compares false, so a NaN never becomes the low or the high point.
+            if (y < points[low].y() || std::isnan(points[low].y())) {
+                low = std::isnan(y) ? low : end;
+            }
+            if (y > points[high].y() || std::isnan(points[high].y())) {
+                high = std::isnan(y) ? high : end;
+            }
+        }
+        std::array<qsizetype, 4> keep = {begin, std::min(low, high), std::max(low, high), end - 1};
+        qsizetype previous = -1;
+        for (const qsizetype i : keep) {
+            if (i != previous) {
+                out.append(points[i]);
+                previous = i;
+            }
+        }
+        begin = end;
+    }
+    return out;
+}
+
 double ChartFeeder::update(QAbstractSeries* series, Metric metric, int station) const {
     auto* xy = qobject_cast<QXYSeries*>(series);
     if (xy == nullptr) {
         qCWarning(lcCharts) << "ChartFeeder::update needs an XY series, got" << series;
         return 0.0;
     }
-    QList<QPointF> list = points(metric, station);
+    QList<QPointF> list = decimate(points(metric, station), kPlotBuckets);
     const double top = maxValue(list);
     xy->replace(std::move(list));
     return top;

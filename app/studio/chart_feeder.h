@@ -3,9 +3,11 @@
 //
 // QML decides when to refresh (a timer) and which series shows which metric. ChartFeeder builds
 // the whole point list in C++ and hands it over with QXYSeries::replace(), one call per series.
-// A refresh therefore costs one allocation per series and no per-point QML work. A series keeps at
-// most kWindow points: the newest ones while the cursor follows the run, otherwise the ones
-// around the cursor.
+// A refresh therefore costs one allocation per series and no per-point QML work. A series covers
+// at most kWindow samples: the newest ones while the cursor follows the run, otherwise the ones
+// around the cursor. When those are more than kMaxPlotPoints, update() hands the series a
+// min/max decimation of them (see decimate()), because Qt Charts strokes every point on each
+// refresh and a plot a thousand pixels wide cannot show more anyway.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -52,14 +54,22 @@ class ChartFeeder : public QObject {
     Q_ENUM(Metric)
 
     static constexpr int kWindow = 10'000;
+    // The max points update() passes to a series. Up to this many, a series has one point per
+    // sample. More are cut into kPlotBuckets time buckets of at most 4 points each, which is a
+    // bucket per 2 px of a chart in the Run page's two-column grid at the default 1280 px window.
+    // The limit keeps 6 series' replace() calls under 5 ms of CPU time with the software scene
+    // graph (bench_studio_charts, see BENCHMARKS.md).
+    static constexpr int kMaxPlotPoints = 1'200;
+    static constexpr int kPlotBuckets = kMaxPlotPoints / 4;
 
     explicit ChartFeeder(QObject* parent = nullptr);
 
     StudioController* controller() const { return m_controller; }
     void setController(StudioController* controller);
 
-    // Replaces the points of `series` (an XY series) with the current values of `metric`.
-    // Returns the largest value set, at least 0, so that a chart can fit its axis in one pass.
+    // Replaces the points of `series` (an XY series) with the current values of `metric`,
+    // decimated to at most kMaxPlotPoints. Returns the largest value, at least 0, so that a chart
+    // can fit its axis in one pass.
     Q_INVOKABLE double update(QAbstractSeries* series, ChartFeeder::Metric metric,
                               int station = 0) const;
 
@@ -77,8 +87,15 @@ class ChartFeeder : public QObject {
     // past it.
     Q_INVOKABLE double timeSpan() const;
 
-    // Returns the points of `metric` as update() would set them.
+    // Returns the points of `metric` in the window, one per sample, before decimation.
     QList<QPointF> points(Metric metric, int station = 0) const;
+
+    // Returns `points` (in time order) unchanged when they are at most 4 * `buckets`. Otherwise
+    // cuts the time they span into `buckets` equal intervals and keeps each interval's first,
+    // lowest, highest and last point, in time order and each once. So a one-sample spike survives
+    // and the line's ends stay in place. `buckets` below 1 counts as 1. A NaN value is kept only
+    // as a bucket's first or last point.
+    static QList<QPointF> decimate(const QList<QPointF>& points, int buckets);
 
   signals:
     void controllerChanged();

@@ -1,8 +1,10 @@
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QtCharts/QLineSeries>
 #include <QtTest>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -448,6 +450,109 @@ class TestStudioModels : public QObject {
         points = feeder.points(Metric::QueueDepth);
         QCOMPARE(points.size(), ChartFeeder::kWindow);
         QCOMPARE(points.front().y(), 20.0);
+    }
+
+    void decimatePassesShortSeriesThrough() {
+        QVERIFY(ChartFeeder::decimate({}, ChartFeeder::kPlotBuckets).isEmpty());
+        QList<QPointF> points;
+        for (int i = 0; i < ChartFeeder::kMaxPlotPoints; ++i) {
+            points.append(QPointF(0.1 * i, (i * 37) % 101));
+        }
+        QCOMPARE(ChartFeeder::decimate(points, ChartFeeder::kPlotBuckets), points);
+        // One point more than the limit is decimated.
+        points.append(QPointF(0.1 * ChartFeeder::kMaxPlotPoints, 5));
+        QVERIFY(ChartFeeder::decimate(points, ChartFeeder::kPlotBuckets).size() < points.size());
+    }
+
+    void decimateKeepsSpikesEndsAndOrder() {
+        QList<QPointF> points;
+        for (int i = 0; i < ChartFeeder::kWindow; ++i) {
+            points.append(QPointF(5.0 + 0.1 * i, 10.0 + (i * 37) % 11));
+        }
+        points[4321].setY(1000.0);  // a one-sample spike
+        points[7777].setY(-500.0);  // a one-sample dip
+        points[4322].setY(999.0);   // next to the spike, in the same bucket, lower
+        const QList<QPointF> out = ChartFeeder::decimate(points, ChartFeeder::kPlotBuckets);
+
+        QVERIFY(out.size() <= ChartFeeder::kMaxPlotPoints);
+        QVERIFY(out.size() > 2 * ChartFeeder::kPlotBuckets);
+        QCOMPARE(out.front(), points.front());
+        QCOMPARE(out.back(), points.back());
+        QVERIFY(out.contains(points[4321]));
+        QVERIFY(out.contains(points[7777]));
+        qsizetype from = 0;
+        for (qsizetype i = 0; i < out.size(); ++i) {
+            if (i > 0) {
+                QVERIFY2(out[i].x() > out[i - 1].x(), qPrintable(QString::number(i)));
+            }
+            // Every kept point is an input point, found after the previous one.
+            const qsizetype at = points.indexOf(out[i], from);
+            QVERIFY2(at >= 0, qPrintable(QString::number(i)));
+            from = at + 1;
+        }
+        // Each bucket's range is the range of its input points.
+        double top = 0;
+        double bottom = 0;
+        for (const QPointF& p : out) {
+            top = std::max(top, p.y());
+            bottom = std::min(bottom, p.y());
+        }
+        QCOMPARE(top, 1000.0);
+        QCOMPARE(bottom, -500.0);
+    }
+
+    void decimateHandlesOddInput() {
+        // All points at one time: buckets by position, ends kept.
+        QList<QPointF> sameTime;
+        for (int i = 0; i < 100; ++i) {
+            sameTime.append(QPointF(2.0, i == 50 ? 90.0 : 1.0));
+        }
+        QList<QPointF> out = ChartFeeder::decimate(sameTime, 5);
+        QVERIFY(out.size() <= 20);
+        QCOMPARE(out.front(), sameTime.front());
+        QCOMPARE(out.back(), sameTime.back());
+        QVERIFY(
+            std::any_of(out.begin(), out.end(), [](const QPointF& p) { return p.y() == 90.0; }));
+
+        // NaN values never stand for a bucket's low or high.
+        QList<QPointF> withNan;
+        for (int i = 0; i < 100; ++i) {
+            withNan.append(
+                QPointF(i, i % 2 == 0 ? std::numeric_limits<double>::quiet_NaN() : double(i)));
+        }
+        out = ChartFeeder::decimate(withNan, 1);
+        // The first (NaN), the lowest (1 at time 1) and the highest, which is also the last.
+        QCOMPARE(out.size(), 3);
+        QVERIFY(std::isnan(out[0].y()));
+        QCOMPARE(out[1], QPointF(1, 1));
+        QCOMPARE(out[2], QPointF(99, 99));
+
+        // Fewer than one bucket counts as one.
+        QVERIFY(ChartFeeder::decimate(withNan, 0).size() <= 4);
+    }
+
+    void feederUpdateDecimatesLongWindows() {
+        StudioController controller;
+        QVERIFY(controller.load(kApiBurst));
+        ChartFeeder feeder;
+        feeder.setController(&controller);
+        QLineSeries series;
+
+        // A short run: one point per sample.
+        controller.showRecordedRun(evenlySpacedSamples(ChartFeeder::kMaxPlotPoints), {});
+        QCOMPARE(feeder.update(&series, Metric::QueueDepth),
+                 double(ChartFeeder::kMaxPlotPoints - 1));
+        QCOMPARE(series.count(), ChartFeeder::kMaxPlotPoints);
+        QCOMPARE(series.points(), feeder.points(Metric::QueueDepth));
+
+        // A long run: the window decimated, with the same ends and the same largest value.
+        const std::size_t count = ChartFeeder::kWindow + 50;
+        controller.showRecordedRun(evenlySpacedSamples(count), {});
+        const QList<QPointF> full = feeder.points(Metric::QueueDepth);
+        QCOMPARE(feeder.update(&series, Metric::QueueDepth), double(count - 1));
+        QVERIFY(series.count() <= ChartFeeder::kMaxPlotPoints);
+        QCOMPARE(series.at(0), full.front());
+        QCOMPARE(series.at(series.count() - 1), full.back());
     }
 
     void axesFollowData() {

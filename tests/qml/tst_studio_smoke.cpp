@@ -15,6 +15,7 @@
 
 #include <chrono>
 
+#include "chart_feeder.h"
 #include "scenario_catalog.h"
 #include "studio_controller.h"
 
@@ -49,10 +50,14 @@ QList<QXYSeries*> seriesOf(QObject* chart) {
     return list;
 }
 
-// Checks that every series of `chart` has points: a data series one per sample (the run is
-// shorter than the window), a reference line at least two. A queueing-theory line has points
-// only on the pool's chart of a scenario that theory describes, and none otherwise.
-void checkChartHasPoints(QObject* chart, const QString& label, std::size_t sampleCount) {
+// Checks that every series of `chart` has points. A data series has one per sample while the run
+// has at most ChartFeeder::kMaxPlotPoints samples. A longer run gives a decimation that still
+// starts at the window's first sample and ends at the last one. A reference line has at least two.
+// A queueing-theory line has points only on the pool's chart of a scenario that theory
+// describes, and none otherwise.
+void checkChartHasPoints(QObject* chart, const QString& label,
+                         const std::vector<goflow::sim::Sample>& samples) {
+    const std::size_t sampleCount = samples.size();
     const QList<QXYSeries*> series = seriesOf(chart);
     const QJSValue specList = chart->property("seriesSpecs").value<QJSValue>();
     const int specs = specList.property(QStringLiteral("length")).toInt();
@@ -74,12 +79,28 @@ void checkChartHasPoints(QObject* chart, const QString& label, std::size_t sampl
         }
         QVERIFY2(xy->count() >= 2,
                  qPrintable(QStringLiteral("%1 has %2 points").arg(what).arg(xy->count())));
-        if (xy->pen().style() != Qt::DashLine) {
-            QVERIFY2(static_cast<std::size_t>(xy->count()) == sampleCount,
+        if (xy->pen().style() == Qt::DashLine) {
+            continue;
+        }
+        const auto points = static_cast<std::size_t>(xy->count());
+        if (sampleCount <= static_cast<std::size_t>(ChartFeeder::kMaxPlotPoints)) {
+            QVERIFY2(points == sampleCount,
                      qPrintable(QStringLiteral("%1 has %2 points for %3 samples")
                                     .arg(what)
-                                    .arg(xy->count())
+                                    .arg(points)
                                     .arg(sampleCount)));
+        } else {
+            QVERIFY2(points <= static_cast<std::size_t>(ChartFeeder::kMaxPlotPoints),
+                     qPrintable(QStringLiteral("%1 has %2 points").arg(what).arg(points)));
+            const auto seconds = [](goflow::Duration d) {
+                return std::chrono::duration<double>(d).count();
+            };
+            const std::size_t first =
+                sampleCount > static_cast<std::size_t>(ChartFeeder::kWindow)
+                    ? sampleCount - static_cast<std::size_t>(ChartFeeder::kWindow)
+                    : 0;
+            QCOMPARE(xy->at(0).x(), seconds(samples[first].time));
+            QCOMPARE(xy->at(xy->count() - 1).x(), seconds(samples.back().time));
         }
     }
 }
@@ -145,7 +166,7 @@ class TestStudioSmoke : public QObject {
                 continue;  // the chart shows its "no writer" text instead
             }
             if (!chart->property("stationSelectable").toBool()) {
-                checkChartHasPoints(chart, QString::fromLatin1(chartName), sampleCount);
+                checkChartHasPoints(chart, QString::fromLatin1(chartName), controller->samples());
                 continue;
             }
             auto* stationBox = chart->findChild<QObject*>(QStringLiteral("stationBox"));
@@ -156,7 +177,7 @@ class TestStudioSmoke : public QObject {
                 QCOMPARE(chart->property("station").toInt(), station);
                 checkChartHasPoints(chart,
                                     QStringLiteral("%1 station %2").arg(chartName).arg(station),
-                                    sampleCount);
+                                    controller->samples());
             }
             QVERIFY(stationBox->setProperty("currentIndex", 0));
         }
@@ -196,6 +217,48 @@ class TestStudioSmoke : public QObject {
         QVERIFY(lower.save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
                                .filePath(QFileInfo(path).completeBaseName() + "-lower.png")));
 
+        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+    }
+
+    void hiddenChartRefreshesWhenShown() {
+        g_messages.clear();
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine.setInitialProperties({
+            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
+            {QStringLiteral("initialScenario"),
+             QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json")},
+            {QStringLiteral("autoRun"), true},
+            {QStringLiteral("initialSpeed"), QStringLiteral("max")},
+        });
+        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
+        QCOMPARE(engine.rootObjects().size(), 1);
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
+        QVERIFY(window != nullptr);
+        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
+        QVERIFY(controller != nullptr);
+        QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 30000);
+        QObject* chart = window->findChild<QObject*>(QStringLiteral("queueChart"));
+        QVERIFY(chart != nullptr);
+        const QList<QXYSeries*> series = seriesOf(chart);
+        QVERIFY(!series.isEmpty());
+        const std::size_t fullCount = controller->samples().size();
+        QVERIFY(fullCount > 10);
+        QCOMPARE(static_cast<std::size_t>(series.front()->count()), fullCount);
+
+        // While hidden, the panel skips the refresh that a new run requests.
+        QVERIFY(chart->setProperty("visible", false));
+        std::vector<goflow::sim::Sample> firstTen(controller->samples().begin(),
+                                                  controller->samples().begin() + 10);
+        controller->showRecordedRun(std::move(firstTen), {});
+        QCOMPARE(controller->sampleCount(), 10);
+        QCOMPARE(static_cast<std::size_t>(series.front()->count()), fullCount);
+        QVERIFY(chart->property("stale").toBool());
+
+        // Shown again, it catches up at once.
+        QVERIFY(chart->setProperty("visible", true));
+        QCOMPARE(series.front()->count(), 10);
+        QVERIFY(!chart->property("stale").toBool());
         QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
     }
 
