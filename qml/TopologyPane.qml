@@ -136,7 +136,8 @@ Rectangle {
                 onClicked: pane.topology.remove(pane.topology.selectedRow)
             }
         }
-        RowLayout {
+        // A Flow, so that the add buttons wrap onto a second line in a narrow pane.
+        Flow {
             spacing: Theme.smallSpacing
             Layout.fillWidth: true
 

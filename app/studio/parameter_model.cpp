@@ -508,7 +508,8 @@ const QStringList& writerPolicyChoices() {
     return choices;
 }
 
-// The ranges are the scenario reader's, so a value the reader rejects is rejected here first.
+// The ranges match the scenario reader's, so an out-of-range value is rejected before the edit.
+// The reader still checks that the min record size is at most the max.
 void writerRows(Rows& rows) {
     const auto writer = [](auto& s) -> auto& {
         return *s.writer;
@@ -538,11 +539,11 @@ void writerRows(Rows& rows) {
         });
     });
     rows.add(policy);
-    rows.number(Kind::Integer, QStringLiteral("writer.record_bytes_min"), tr("Record size minimum"),
+    rows.number(Kind::Integer, QStringLiteral("writer.record_bytes_min"), tr("Min record size"),
                 tr("bytes"), 1, 16777216,
                 tr("The smallest record; sizes are uniform between the minimum and the maximum."),
                 writer, &WriterConfig::record_bytes_min);
-    rows.number(Kind::Integer, QStringLiteral("writer.record_bytes_max"), tr("Record size maximum"),
+    rows.number(Kind::Integer, QStringLiteral("writer.record_bytes_max"), tr("Max record size"),
                 tr("bytes"), 1, 16777216,
                 tr("The largest record; equal to the minimum for records of one size."), writer,
                 &WriterConfig::record_bytes_max);

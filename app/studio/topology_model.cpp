@@ -255,9 +255,9 @@ QString TopologyModel::summary(const ElementRef& ref) const {
         case ElementKind::Writer: {
             const WriterConfig& w = *s.writer;
             const QString policy = w.full_policy == WriterConfig::FullPolicy::block
-                                       ? tr("blocks when full")
-                                       : tr("drops when full");
-            return tr("buffer %1 bytes, flush after %2 ms, %3")
+                                       ? tr("block when full")
+                                       : tr("fail when full");
+            return tr("buffer %1 bytes, flush %2 ms, %3")
                 .arg(w.buffer_bytes)
                 .arg(millis(w.flush_interval), policy);
         }

@@ -1,6 +1,6 @@
 // Opens the Studio's main window offscreen, switches to the Design tab, edits the scenario through
-// the page's fields, checks the unsaved-changes prompt and the hand-over to the run view, selects
-// an async writer, saves screenshots, and fails on any QML warning.
+// the page's fields, and checks the unsaved-changes prompt and the hand-over to the run view. It
+// also selects an async writer, saves screenshots, and fails on any QML warning.
 
 #include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
