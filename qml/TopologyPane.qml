@@ -4,7 +4,8 @@ import QtQuick.Layouts
 import Goflow.Studio
 
 // The scenario's elements in the order a request meets them, with buttons to add, remove and
-// reorder limiters and stages. Clicking an element shows it in the inspector.
+// reorder limiters and stages and to add or remove the async writer, which always comes last.
+// Clicking an element shows it in the inspector.
 Rectangle {
     id: pane
 
@@ -130,12 +131,13 @@ Rectangle {
                 objectName: "removeButton"
                 text: qsTr("Remove")
                 ToolTip.visible: hovered
-                ToolTip.text: qsTr("Remove the selected limiter or stage.")
+                ToolTip.text: qsTr("Remove the selected limiter, stage or writer.")
                 ToolTip.delay: 500
                 onClicked: pane.topology.remove(pane.topology.selectedRow)
             }
         }
-        RowLayout {
+        // A Flow, so that the add buttons wrap onto a second line in a narrow pane.
+        Flow {
             spacing: Theme.smallSpacing
             Layout.fillWidth: true
 
@@ -172,6 +174,30 @@ Rectangle {
                 ToolTip.text: qsTr("Append a pipeline stage after the pool and the other stages.")
                 ToolTip.delay: 500
                 onClicked: pane.topology.addStage()
+            }
+            // A disabled button receives no hover events, so the item around it shows the tooltip.
+            Item {
+                implicitWidth: addWriterButton.implicitWidth
+                implicitHeight: addWriterButton.implicitHeight
+
+                HoverHandler {
+                    id: addWriterHover
+                }
+                ToolTip.visible: addWriterHover.hovered
+                ToolTip.text: pane.topology.hasWriter
+                              ? qsTr("The scenario has a writer already; a scenario has at most one.")
+                              : qsTr("Add an async writer after the last stage; every "
+                                     + "finished request writes one record into it.")
+                ToolTip.delay: 500
+
+                Button {
+                    id: addWriterButton
+                    objectName: "addWriterButton"
+                    anchors.fill: parent
+                    text: qsTr("Add writer")
+                    enabled: !pane.topology.hasWriter
+                    onClicked: pane.topology.addWriter()
+                }
             }
         }
     }

@@ -17,6 +17,7 @@ using goflow::sim::LoadConfig;
 using goflow::sim::LoadPhase;
 using goflow::sim::PoolConfig;
 using goflow::sim::Scenario;
+using goflow::sim::WriterConfig;
 using Row = ParameterModel::Row;
 using Kind = ParameterModel::Kind;
 using LoadShape = ScenarioDocument::LoadShape;
@@ -500,6 +501,68 @@ void stageRows(Rows& rows, int stageIndex) {
     rows.distribution(
         QStringLiteral("service"), tr("Service time"),
         tr("Service"), [i](auto& s) -> auto& { return s.stages[i].service_time; });
+}
+
+const QStringList& writerPolicyChoices() {
+    static const QStringList choices{QStringLiteral("block"), QStringLiteral("fail")};
+    return choices;
+}
+
+// The ranges match the scenario reader's, so an out-of-range value is rejected before the edit.
+// The reader still checks that the min record size is at most the max.
+void writerRows(Rows& rows) {
+    const auto writer = [](auto& s) -> auto& {
+        return *s.writer;
+    };
+    ScenarioDocument* doc = rows.document();
+    rows.text(QStringLiteral("writer.name"), tr("Name"),
+              tr("The writer's name in the topology and in summaries."), writer,
+              &WriterConfig::name);
+    rows.number(Kind::Integer, QStringLiteral("writer.buffer_bytes"), tr("Buffer size"),
+                tr("bytes"), 1, 1e8,
+                tr("Bytes the writer accepts before a flush; a flush starts at half full."), writer,
+                &WriterConfig::buffer_bytes);
+    rows.duration(QStringLiteral("writer.flush_interval_ms"), tr("Flush interval"), false, 0.001,
+                  kMaxMillis, tr("The longest a buffered record waits before a flush."), writer,
+                  &WriterConfig::flush_interval);
+    RowBuilder policy(Kind::Choice, QStringLiteral("writer.full_policy"), tr("Buffer full policy"),
+                      tr("Block the last station until the record fits, or fail the record and "
+                         "its request at once."));
+    policy.choices(writerPolicyChoices());
+    policy.value([doc] {
+        return writerPolicyChoices().at(static_cast<int>(doc->scenario().writer->full_policy));
+    });
+    policy.apply([doc](double index, const QString&) {
+        return doc->edit([&](Scenario& s) {
+            s.writer->full_policy = static_cast<WriterConfig::FullPolicy>(static_cast<int>(index));
+            return QString();
+        });
+    });
+    rows.add(policy);
+    rows.number(Kind::Integer, QStringLiteral("writer.record_bytes_min"), tr("Min record size"),
+                tr("bytes"), 1, 16777216,
+                tr("The smallest record; sizes are uniform between the minimum and the maximum."),
+                writer, &WriterConfig::record_bytes_min);
+    rows.number(Kind::Integer, QStringLiteral("writer.record_bytes_max"), tr("Max record size"),
+                tr("bytes"), 1, 16777216,
+                tr("The largest record; equal to the minimum for records of one size."), writer,
+                &WriterConfig::record_bytes_max);
+    rows.distribution(
+        QStringLiteral("writer.write_time"), tr("Write time"), tr("Write"),
+        [](auto& s) -> auto& { return s.writer->write_time; });
+    rows.number(Kind::Number, QStringLiteral("writer.write_ms_per_kib"), tr("Time per KiB"),
+                tr("ms"), 0, 1e4, tr("Extra sink time for each KiB (1024 bytes) of a flush."),
+                writer, &WriterConfig::write_ms_per_kib);
+    rows.number(Kind::Number, QStringLiteral("writer.error_rate"), tr("Sink error rate"), QString(),
+                0, 1, tr("Probability from 0 to 1 that one sink call fails."), writer,
+                &WriterConfig::error_rate);
+    rows.number(Kind::Integer, QStringLiteral("writer.max_retries"), tr("Max retries"), QString(),
+                0, 100,
+                tr("Extra sink calls for a failed flush before its records count as failed."),
+                writer, &WriterConfig::max_retries);
+    rows.duration(QStringLiteral("writer.retry_backoff_ms"), tr("Retry backoff"), false, 0,
+                  kMaxMillis, tr("Wait before each retry, while the sink stays busy."), writer,
+                  &WriterConfig::retry_backoff);
 }
 
 const QStringList& modelChoices() {
@@ -1003,6 +1066,12 @@ void ParameterModel::rebuild() {
                 if (i >= 0 && i < static_cast<int>(s.stages.size())) {
                     stageRows(rows, i);
                     title = tr("Pipeline stage");
+                }
+                break;
+            case ElementKind::Writer:
+                if (s.writer) {
+                    writerRows(rows);
+                    title = tr("Async writer");
                 }
                 break;
             case ElementKind::Load:

@@ -12,6 +12,7 @@ namespace {
 using goflow::sim::LimiterConfig;
 using goflow::sim::ParameterChange;
 using goflow::sim::Scenario;
+using goflow::sim::WriterConfig;
 
 QString number(double value) {
     return QString::number(value, 'g', 10);
@@ -64,6 +65,11 @@ QString groupPrefix(const ElementRef& ref) {
     return QStringLiteral("stages");
 }
 
+// Returns whether a scripted change sets a writer parameter ("writer.write_ms_per_kib").
+bool isWriterChange(const ParameterChange& change) {
+    return QString::fromStdString(change.parameter).startsWith(QLatin1String("writer."));
+}
+
 QString limiterTypeName(LimiterConfig::Type type) {
     switch (type) {
         case LimiterConfig::Type::token_bucket:
@@ -101,6 +107,9 @@ void TopologyModel::rebuild() {
     for (int i = 0; i < static_cast<int>(s.stages.size()); ++i) {
         m_rows.push_back({ElementKind::Stage, -1, i});
     }
+    if (s.writer) {
+        m_rows.push_back({ElementKind::Writer, -1, 0});
+    }
 }
 
 void TopologyModel::onScenarioReplaced() {
@@ -110,6 +119,7 @@ void TopologyModel::onScenarioReplaced() {
     clearError();
     m_selected = -1;
     select(0);
+    emit hasWriterChanged();
 }
 
 void TopologyModel::onScenarioEdited() {
@@ -154,6 +164,8 @@ QVariant TopologyModel::data(const QModelIndex& index, int role) const {
                     return QStringLiteral("pool");
                 case ElementKind::Stage:
                     return QStringLiteral("stage");
+                case ElementKind::Writer:
+                    return QStringLiteral("writer");
                 case ElementKind::Load:
                     return QStringLiteral("load");
             }
@@ -163,6 +175,7 @@ QVariant TopologyModel::data(const QModelIndex& index, int role) const {
         case ClassIndexRole:
             return ref.classIndex;
         case RemovableRole:
+            return movable || ref.kind == ElementKind::Writer;
         case MovableRole:
             return movable;
         case CanMoveUpRole:
@@ -197,6 +210,11 @@ QString TopologyModel::title(const ElementRef& ref) const {
             const auto& name = s.stages[static_cast<std::size_t>(ref.index)].name;
             return name.empty() ? tr("Stage %1").arg(ref.index + 1)
                                 : tr("Stage “%1”").arg(QString::fromStdString(name));
+        }
+        case ElementKind::Writer: {
+            const auto& name = s.writer->name;
+            return name.empty() ? tr("Writer")
+                                : tr("Writer “%1”").arg(QString::fromStdString(name));
         }
     }
     return {};
@@ -233,6 +251,15 @@ QString TopologyModel::summary(const ElementRef& ref) const {
         case ElementKind::Stage: {
             const auto& stage = s.stages[static_cast<std::size_t>(ref.index)];
             return tr("concurrency %1, queue %2").arg(stage.servers).arg(stage.queue_capacity);
+        }
+        case ElementKind::Writer: {
+            const WriterConfig& w = *s.writer;
+            const QString policy = w.full_policy == WriterConfig::FullPolicy::block
+                                       ? tr("block when full")
+                                       : tr("fail when full");
+            return tr("buffer %1 bytes, flush %2 ms, %3")
+                .arg(w.buffer_bytes)
+                .arg(millis(w.flush_interval), policy);
         }
     }
     return {};
@@ -340,7 +367,8 @@ int TopologyModel::addLimiter(int classIndex, const QString& type) {
 int TopologyModel::addStage() {
     const Scenario& s = m_document->scenario();
     const int position = static_cast<int>(s.stages.size());
-    const int row = rowCount();
+    // The new stage goes after the last stage, which is before the writer when there is one.
+    const int row = rowOf({ElementKind::Pool, -1, 0}) + 1 + position;
     goflow::sim::StationConfig stage;
     stage.name = tr("stage %1").arg(position + 1).toStdString();
     stage.servers = 2;
@@ -363,10 +391,92 @@ int TopologyModel::addStage() {
         setError(tr("Cannot add a stage: %1").arg(reason));
         return -1;
     }
+    if (m_selected >= row) {
+        ++m_selected;
+    }
     clearError();
     select(row);
     emit selectionStateChanged();
     return row;
+}
+
+int TopologyModel::addWriter() {
+    const Scenario& s = m_document->scenario();
+    if (s.writer) {
+        setError(
+            tr("Cannot add a writer: the scenario has one already, and a scenario has at "
+               "most one."));
+        return -1;
+    }
+    // The format's defaults, except write_time, which the format requires and has no default
+    // for: a constant 5 ms per flush.
+    WriterConfig writer;
+    writer.write_time.kind = goflow::sim::Distribution::Kind::constant;
+    writer.write_time.mean = std::chrono::milliseconds(5);
+    const int row = rowCount();
+    m_structuralEdit = true;
+    beginInsertRows(QModelIndex(), row, row);
+    const QString reason = m_document->edit([&](Scenario& copy) {
+        copy.writer = writer;
+        return QString();
+    });
+    rebuild();
+    endInsertRows();
+    m_structuralEdit = false;
+    if (!reason.isEmpty()) {
+        beginRemoveRows(QModelIndex(), row, row);
+        rebuild();
+        endRemoveRows();
+        setError(tr("Cannot add a writer: %1").arg(reason));
+        return -1;
+    }
+    clearError();
+    select(row);
+    emit selectionStateChanged();
+    emit hasWriterChanged();
+    return row;
+}
+
+bool TopologyModel::removeWriter(int row) {
+    const Scenario& s = m_document->scenario();
+    for (std::size_t i = 0; i < s.changes.size(); ++i) {
+        if (isWriterChange(s.changes[i])) {
+            setError(tr("Cannot remove the writer: scripted change %1 sets “%2”. Remove that "
+                        "change from the file first.")
+                         .arg(i + 1)
+                         .arg(QString::fromStdString(s.changes[i].parameter)));
+            return false;
+        }
+    }
+    const auto change = [](Scenario& copy) {
+        copy.writer.reset();
+        return QString();
+    };
+    Scenario probe = s;
+    change(probe);
+    if (const auto check = goflow::sim::load_scenario(goflow::sim::to_json(probe),
+                                                      m_document->directory().toStdString());
+        !check) {
+        setError(tr("Cannot remove the writer: %1")
+                     .arg(withoutPosition(QString::fromStdString(check.error().message))));
+        return false;
+    }
+    m_structuralEdit = true;
+    beginRemoveRows(QModelIndex(), row, row);
+    const QString reason = m_document->edit(change);
+    rebuild();
+    endRemoveRows();
+    m_structuralEdit = false;
+    Q_ASSERT(reason.isEmpty());
+    clearError();
+    if (m_selected == row) {
+        m_selected = -1;
+        select(row - 1);
+    }
+    emit dataChanged(index(0), index(rowCount() - 1));
+    emit selectionStateChanged();
+    emit hasWriterChanged();
+    return true;
 }
 
 bool TopologyModel::remove(int row) {
@@ -388,6 +498,8 @@ bool TopologyModel::remove(int row) {
         case ElementKind::Load:
             setError(tr("A request class's client cannot be removed; it sends the class's load."));
             return false;
+        case ElementKind::Writer:
+            return removeWriter(row);
         case ElementKind::Limiter:
         case ElementKind::Stage:
             break;
@@ -454,7 +566,16 @@ bool TopologyModel::moveRows(const QModelIndex& sourceParent, int sourceRow, int
     if (sourceParent.isValid() || destinationParent.isValid() || count < 1) {
         return false;
     }
+    if (element(sourceRow).kind == ElementKind::Writer) {
+        setError(
+            tr("The writer cannot move: it always comes last, after the pool and the stages."));
+        return false;
+    }
     const auto [first, last] = groupOf(sourceRow);
+    if (element(sourceRow).kind == ElementKind::Stage && hasWriter() && destinationChild > last) {
+        setError(tr("Stages cannot move past the writer: the writer always comes last."));
+        return false;
+    }
     if (first < 0 || sourceRow + count > last || destinationChild < first ||
         destinationChild > last) {
         setError(
@@ -539,6 +660,10 @@ bool TopologyModel::move(int from, int to) {
         return true;
     }
     return moveRows(QModelIndex(), from, 1, QModelIndex(), to > from ? to + 1 : to);
+}
+
+bool TopologyModel::hasWriter() const {
+    return m_document && m_document->scenario().writer.has_value();
 }
 
 bool TopologyModel::canMoveSelectedUp() const {

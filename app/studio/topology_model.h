@@ -1,11 +1,12 @@
 // TopologyModel: the elements of the edited scenario in the order a request meets them.
 //
 // Rows: the scenario's settings, then for each request class its client followed by its limiters,
-// then the worker pool, then the pipeline stages. The user adds, removes and reorders limiters
-// (within their class) and stages, and selects the element that the inspector shows. Structural
-// changes go through ScenarioDocument::edit(), so a change that would leave an invalid scenario is
-// rejected with the reader's reason. Scripted parameter changes ("changes" in the file) follow a
-// moved limiter or stage, and removing an element that a change refers to is rejected.
+// then the worker pool, then the pipeline stages, then the async writer when the scenario has one.
+// The user adds, removes and reorders limiters (within their class) and stages, adds and removes
+// the writer (which always stays last), and selects the element that the inspector shows.
+// Structural changes go through ScenarioDocument::edit(), so a change that would leave an invalid
+// scenario is rejected with the reader's reason. Scripted parameter changes ("changes" in the file)
+// follow a moved limiter or stage, and removing an element that a change refers to is rejected.
 //
 // NOTE: request classes are listed but cannot be added or removed here; edit the file for that.
 #pragma once
@@ -19,9 +20,9 @@
 
 class ScenarioDocument;
 
-// The kind of element a topology row represents. A writer sink, once the scenario format has one,
-// becomes another kind after Stage with its own rows in ParameterModel.
-enum class ElementKind { Settings, Client, Limiter, Pool, Stage, Load };
+// The kind of element a topology row represents. Load is not a topology row: it selects the load
+// editor's rows in ParameterModel.
+enum class ElementKind { Settings, Client, Limiter, Pool, Stage, Writer, Load };
 
 // One element: its kind, its request class (client, limiter, load) and its position in its
 // group (limiter within the class, stage within the stages).
@@ -42,11 +43,12 @@ class TopologyModel : public QAbstractListModel {
     Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
     Q_PROPERTY(bool canMoveSelectedUp READ canMoveSelectedUp NOTIFY selectionStateChanged)
     Q_PROPERTY(bool canMoveSelectedDown READ canMoveSelectedDown NOTIFY selectionStateChanged)
+    Q_PROPERTY(bool hasWriter READ hasWriter NOTIFY hasWriterChanged)
 
   public:
     enum Role {
         TitleRole = Qt::UserRole + 1,
-        KindRole,  // "settings", "client", "limiter", "pool" or "stage"
+        KindRole,  // "settings", "client", "limiter", "pool", "stage" or "writer"
         SummaryRole,
         ClassIndexRole,
         RemovableRole,
@@ -71,8 +73,11 @@ class TopologyModel : public QAbstractListModel {
     Q_INVOKABLE int addLimiter(int classIndex, const QString& type);
     // Appends a pipeline stage and selects it. Returns its row, or -1 with errorMessage set.
     Q_INVOKABLE int addStage();
-    // Removes a limiter or stage. The settings, clients and the pool cannot be removed: returns
-    // false and sets errorMessage to the reason.
+    // Adds the async writer with the scenario format's defaults after the last stage and selects
+    // it. Returns its row, or -1 with errorMessage set (for example when there is one already).
+    Q_INVOKABLE int addWriter();
+    // Removes a limiter, stage or the writer. The settings, clients and the pool cannot be
+    // removed: returns false and sets errorMessage to the reason.
     Q_INVOKABLE bool remove(int row);
     // Moves the element at `from` so that it ends up at row `to`, within its group.
     Q_INVOKABLE bool move(int from, int to);
@@ -83,6 +88,7 @@ class TopologyModel : public QAbstractListModel {
     QString errorMessage() const { return m_error; }
     bool canMoveSelectedUp() const;
     bool canMoveSelectedDown() const;
+    bool hasWriter() const;
     ElementRef element(int row) const;
     ElementRef selectedElement() const { return element(m_selected); }
     // Returns the row of `ref`, or -1.
@@ -93,9 +99,11 @@ class TopologyModel : public QAbstractListModel {
     void errorMessageChanged();
     // The selected row moved or its group changed size.
     void selectionStateChanged();
+    void hasWriterChanged();
 
   private:
     void rebuild();
+    bool removeWriter(int row);
     void onScenarioReplaced();
     void onScenarioEdited();
     void setError(const QString& message);

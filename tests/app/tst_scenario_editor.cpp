@@ -93,6 +93,22 @@ const char* kFullScenario = R"({
   ]
 })";
 
+// A scenario with a writer whose every field differs from the default and whose record sizes are
+// a range, so that each writer row can take another valid value on its own.
+const char* kWriterScenario = R"({
+  "version": 1,
+  "name": "writer",
+  "load": {"phases": [{"rate": 50, "duration_s": 30}]},
+  "pool": {"workers": 4, "service_time": {"mean_ms": 2}},
+  "stages": [{"name": "encode", "concurrency": 2, "service_time": {"mean_ms": 1}}],
+  "writer": {
+    "name": "audit", "buffer_bytes": 8192, "flush_interval_ms": 40, "full_policy": "fail",
+    "record_bytes": {"min": 100, "max": 4000},
+    "write_time": {"distribution": "exponential", "mean_ms": 4},
+    "write_ms_per_kib": 0.5, "error_rate": 0.05, "max_retries": 3, "retry_backoff_ms": 20
+  }
+})";
+
 }  // namespace
 
 class TestScenarioEditor : public QObject {
@@ -390,6 +406,230 @@ class TestScenarioEditor : public QObject {
         }
     }
 
+    void writerAddAndRemove() {
+        ScenarioDocument document;
+        TopologyModel* model = document.topology();
+        QAbstractItemModelTester tester(model, Mode::QtTest);
+        QSignalSpy hasWriterSpy(model, &TopologyModel::hasWriterChanged);
+        QVERIFY(document.open(scenarioFile("api-burst.json")));
+        QVERIFY(!model->hasWriter());
+        QCOMPARE(model->rowCount(), 4);
+        QCOMPARE(model->rowOf({ElementKind::Writer, -1, 0}), -1);
+
+        hasWriterSpy.clear();
+        const int writer = model->addWriter();
+        QCOMPARE(writer, 4);
+        QCOMPARE(model->rowCount(), 5);
+        QCOMPARE(model->selectedRow(), writer);
+        QVERIFY(model->hasWriter());
+        QCOMPARE(hasWriterSpy.count(), 1);
+        QVERIFY(document.dirty());
+        QCOMPARE(model->data(model->index(writer), TopologyModel::KindRole).toString(),
+                 QStringLiteral("writer"));
+        QVERIFY(model->data(model->index(writer), TopologyModel::RemovableRole).toBool());
+        QVERIFY(!model->data(model->index(writer), TopologyModel::MovableRole).toBool());
+        QCOMPARE(document.inspector()->title(), QStringLiteral("Async writer"));
+
+        // The new writer has the format's defaults.
+        QVERIFY(document.scenario().writer.has_value());
+        const goflow::sim::WriterConfig& added = *document.scenario().writer;
+        const goflow::sim::WriterConfig defaults;
+        QCOMPARE(added.name, defaults.name);
+        QCOMPARE(added.buffer_bytes, std::int64_t{65536});
+        QCOMPARE(added.flush_interval, goflow::Duration(std::chrono::milliseconds(100)));
+        QCOMPARE(added.full_policy, goflow::sim::WriterConfig::FullPolicy::block);
+        QCOMPARE(added.record_bytes_min, std::int64_t{100});
+        QCOMPARE(added.record_bytes_max, std::int64_t{100});
+        QCOMPARE(added.write_ms_per_kib, 0.0);
+        QCOMPARE(added.error_rate, 0.0);
+        QCOMPARE(added.max_retries, 2);
+        QCOMPARE(added.retry_backoff, goflow::Duration(std::chrono::milliseconds(10)));
+
+        // A scenario has at most one writer.
+        QCOMPARE(model->addWriter(), -1);
+        QVERIFY2(model->errorMessage().contains(QLatin1String("has one already")),
+                 qPrintable(model->errorMessage()));
+        QCOMPARE(model->rowCount(), 5);
+
+        // A new stage goes before the writer, and the writer stays selected.
+        model->select(writer);
+        const int stage = model->addStage();
+        QCOMPARE(stage, 4);
+        QCOMPARE(model->rowOf({ElementKind::Writer, -1, 0}), 5);
+        QCOMPARE(model->element(stage).kind, ElementKind::Stage);
+        QCOMPARE(model->selectedRow(), stage);
+
+        // Removing the selected writer selects the last stage.
+        model->select(5);
+        hasWriterSpy.clear();
+        QVERIFY2(model->remove(5), qPrintable(model->errorMessage()));
+        QVERIFY(!document.scenario().writer.has_value());
+        QVERIFY(!model->hasWriter());
+        QCOMPARE(hasWriterSpy.count(), 1);
+        QCOMPARE(model->rowCount(), 5);
+        QCOMPARE(model->selectedRow(), 4);
+        QCOMPARE(document.inspector()->title(), QStringLiteral("Pipeline stage"));
+        QVERIFY(model->errorMessage().isEmpty());
+    }
+
+    void writerCannotMove() {
+        ScenarioDocument document;
+        TopologyModel* model = document.topology();
+        QAbstractItemModelTester tester(model, Mode::QtTest);
+        QVERIFY(document.open(scenarioFile("slow-writer.json")));
+        QVERIFY(model->hasWriter());
+        // settings, client, pool, serialize, writer
+        QCOMPARE(model->rowCount(), 5);
+        const int writer = model->rowOf({ElementKind::Writer, -1, 0});
+        QCOMPARE(writer, 4);
+        QCOMPARE(model->data(model->index(writer), TopologyModel::TitleRole).toString(),
+                 QStringLiteral("Writer “audit log”"));
+        QVERIFY(!model->data(model->index(writer), TopologyModel::CanMoveUpRole).toBool());
+        QVERIFY(!model->data(model->index(writer), TopologyModel::CanMoveDownRole).toBool());
+        model->select(writer);
+        QVERIFY(!model->canMoveSelectedUp());
+        QVERIFY(!model->canMoveSelectedDown());
+
+        QVERIFY(!model->move(writer, writer - 1));
+        QVERIFY2(model->errorMessage().contains(QLatin1String("writer cannot move")),
+                 qPrintable(model->errorMessage()));
+        QVERIFY(!model->moveRows(QModelIndex(), writer, 1, QModelIndex(), 0));
+        QVERIFY(model->errorMessage().contains(QLatin1String("writer cannot move")));
+
+        // The last stage cannot move below the writer either.
+        model->clearError();
+        const int stage = model->rowOf({ElementKind::Stage, -1, 0});
+        QVERIFY(!model->data(model->index(stage), TopologyModel::CanMoveDownRole).toBool());
+        QVERIFY(!model->move(stage, writer));
+        QVERIFY2(model->errorMessage().contains(QLatin1String("past the writer")),
+                 qPrintable(model->errorMessage()));
+        QCOMPARE(model->element(writer).kind, ElementKind::Writer);
+        QVERIFY(!document.dirty());
+
+        // The scripted changes set writer.write_ms_per_kib, so the writer stays.
+        QVERIFY(!model->remove(writer));
+        QVERIFY2(model->errorMessage().contains(QLatin1String("writer.write_ms_per_kib")),
+                 qPrintable(model->errorMessage()));
+        QVERIFY(document.scenario().writer.has_value());
+        QCOMPARE(model->rowCount(), 5);
+        QVERIFY(!document.dirty());
+    }
+
+    void writerParametersAcceptAndReject() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("writer.json"));
+        QVERIFY(writeFile(path, kWriterScenario));
+        ScenarioDocument document;
+        QVERIFY2(document.open(path), qPrintable(document.errorMessage()));
+        TopologyModel* topology = document.topology();
+        ParameterModel* inspector = document.inspector();
+        QAbstractItemModelTester topologyTester(topology, Mode::QtTest);
+        QAbstractItemModelTester inspectorTester(inspector, Mode::QtTest);
+        topology->select(topology->rowOf({ElementKind::Writer, -1, 0}));
+        QCOMPARE(inspector->title(), QStringLiteral("Async writer"));
+
+        for (int row = 0; row < inspector->rowCount(); ++row) {
+            const ParameterModel::Row& r = inspector->rowAt(row);
+            QVERIFY2(!r.tooltip.isEmpty(), qPrintable(r.key));
+        }
+        const auto unitOf = [&](const char* key) {
+            return inspector->rowAt(inspector->rowOfKey(QLatin1String(key))).unit;
+        };
+        QCOMPARE(unitOf("writer.buffer_bytes"), QStringLiteral("bytes"));
+        QCOMPARE(unitOf("writer.flush_interval_ms"), QStringLiteral("ms"));
+        QCOMPARE(unitOf("writer.record_bytes_min"), QStringLiteral("bytes"));
+        QCOMPARE(unitOf("writer.write_ms_per_kib"), QStringLiteral("ms"));
+        QCOMPARE(unitOf("writer.retry_backoff_ms"), QStringLiteral("ms"));
+
+        QStringList covered;
+        checkEveryRow(*inspector, covered);
+        for (const char* key :
+             {"writer.name", "writer.buffer_bytes", "writer.flush_interval_ms",
+              "writer.full_policy", "writer.record_bytes_min", "writer.record_bytes_max",
+              "writer.write_time.distribution", "writer.write_time.mean_ms",
+              "writer.write_ms_per_kib", "writer.error_rate", "writer.max_retries",
+              "writer.retry_backoff_ms"}) {
+            QVERIFY2(covered.contains(QLatin1String(key)), key);
+        }
+        const goflow::sim::WriterConfig& w = *document.scenario().writer;
+        QCOMPARE(w.name, std::string("edited text"));
+        QCOMPARE(w.buffer_bytes, std::int64_t{12288});
+        QCOMPARE(w.max_retries, 5);
+
+        // The reader's rule that the minimum record size is at most the maximum shows on the field.
+        const int minimum = inspector->rowOfKey(QStringLiteral("writer.record_bytes_min"));
+        const QString maximum = QString::number(w.record_bytes_max);
+        QVERIFY(!inspector->setValue(minimum, QString::number(w.record_bytes_max + 1)));
+        QVERIFY2(errorOf(*inspector, minimum).contains(QLatin1String("at least min")),
+                 qPrintable(errorOf(*inspector, minimum)));
+        QVERIFY(inspector->setValue(minimum, maximum));
+        QVERIFY(errorOf(*inspector, minimum).isEmpty());
+        QCOMPARE(document.scenario().writer->record_bytes_min,
+                 document.scenario().writer->record_bytes_max);
+
+        // The full policy is a choice of block or fail.
+        const int policy = inspector->rowOfKey(QStringLiteral("writer.full_policy"));
+        QCOMPARE(
+            inspector->data(inspector->index(policy), ParameterModel::ChoicesRole).toStringList(),
+            (QStringList{QStringLiteral("block"), QStringLiteral("fail")}));
+        QVERIFY(inspector->setValue(policy, QStringLiteral("block")));
+        QCOMPARE(document.scenario().writer->full_policy,
+                 goflow::sim::WriterConfig::FullPolicy::block);
+        QVERIFY(!inspector->setValue(policy, QStringLiteral("drop")));
+        QVERIFY(errorOf(*inspector, policy).contains(QLatin1String("must be one of")));
+
+        // The write time is a distribution with the rows of each kind, as a stage's service time.
+        for (const QString& kind :
+             {QStringLiteral("constant"), QStringLiteral("exponential"), QStringLiteral("uniform"),
+              QStringLiteral("lognormal"), QStringLiteral("pareto")}) {
+            QVERIFY(inspector->setValue(
+                inspector->rowOfKey(QStringLiteral("writer.write_time.distribution")), kind));
+            QCOMPARE(valueOf(*inspector,
+                             inspector->rowOfKey(QStringLiteral("writer.write_time.distribution"))),
+                     kind);
+            checkEveryRow(*inspector, covered, QStringLiteral("writer.write_time."));
+        }
+        for (const char* key :
+             {"writer.write_time.min_ms", "writer.write_time.max_ms", "writer.write_time.median_ms",
+              "writer.write_time.sigma", "writer.write_time.scale_ms", "writer.write_time.alpha"}) {
+            QVERIFY2(covered.contains(QLatin1String(key)), key);
+        }
+
+        // Everything edited still saves and reopens.
+        const QString saved = dir.filePath(QStringLiteral("saved.json"));
+        QVERIFY2(document.saveAs(saved), qPrintable(document.errorMessage()));
+        ScenarioDocument reopened;
+        QVERIFY2(reopened.open(saved), qPrintable(reopened.errorMessage()));
+        QCOMPARE(reopened.toJson(), document.toJson());
+    }
+
+    void writerDocumentSavesAndReopens() {
+        QTemporaryDir dir;
+        ScenarioDocument document;
+        QAbstractItemModelTester tester(document.topology(), Mode::QtTest);
+        QVERIFY(document.open(scenarioFile("slow-writer.json")));
+        const QString saved = dir.filePath(QStringLiteral("slow-writer.json"));
+        QVERIFY2(document.saveAs(saved), qPrintable(document.errorMessage()));
+
+        ScenarioDocument reopened;
+        QAbstractItemModelTester reopenedTester(reopened.topology(), Mode::QtTest);
+        QVERIFY2(reopened.open(saved), qPrintable(reopened.errorMessage()));
+        QCOMPARE(reopened.toJson(), document.toJson());
+        QVERIFY(reopened.scenario().writer.has_value());
+        const goflow::sim::WriterConfig& w = *reopened.scenario().writer;
+        QCOMPARE(w.name, std::string("audit log"));
+        QCOMPARE(w.buffer_bytes, std::int64_t{32768});
+        QCOMPARE(w.flush_interval, goflow::Duration(std::chrono::milliseconds(50)));
+        QCOMPARE(w.record_bytes_min, std::int64_t{1024});
+        QCOMPARE(w.record_bytes_max, std::int64_t{1024});
+        QCOMPARE(w.write_time.mean, goflow::Duration(std::chrono::milliseconds(5)));
+        QCOMPARE(w.write_ms_per_kib, 1.0);
+        QCOMPARE(reopened.scenario().changes.size(), std::size_t{2});
+        QCOMPARE(reopened.topology()->rowCount(), document.topology()->rowCount());
+        QCOMPARE(reopened.topology()->element(reopened.topology()->rowCount() - 1).kind,
+                 ElementKind::Writer);
+    }
+
     void choiceRowsSwitchKinds() {
         ScenarioDocument document;
         TopologyModel* topology = document.topology();
@@ -614,12 +854,17 @@ class TestScenarioEditor : public QObject {
     }
 
   private:
-    // For each editable row: an invalid value is rejected with a message and changes nothing,
-    // and a different valid value is accepted. Choice rows are checked by the callers.
-    static void checkEveryRow(ParameterModel& model, QStringList& covered) {
+    // For each editable row whose key starts with `keyPrefix`: an invalid value is rejected with a
+    // message and changes nothing, and a different valid value is accepted. Choice rows are
+    // checked by the callers.
+    static void checkEveryRow(ParameterModel& model, QStringList& covered,
+                              const QString& keyPrefix = QString()) {
         for (int row = 0; row < model.rowCount(); ++row) {
             const ParameterModel::Row& r = model.rowAt(row);
             const QString key = r.key;
+            if (!key.startsWith(keyPrefix)) {
+                continue;
+            }
             covered.append(key);
             if (!r.editable || r.kind == ParameterModel::Kind::Choice) {
                 continue;

@@ -1,6 +1,6 @@
 // Opens the Studio's main window offscreen, switches to the Design tab, edits the scenario through
-// the page's fields, checks the unsaved-changes prompt and the hand-over to the run view, saves
-// screenshots, and fails on any QML warning.
+// the page's fields, and checks the unsaved-changes prompt and the hand-over to the run view. It
+// also selects an async writer, saves screenshots, and fails on any QML warning.
 
 #include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
@@ -191,6 +191,30 @@ class TestDesignPage : public QObject {
         // The chart redraws from the event loop, so let it catch up before the screenshot.
         QTest::qWait(600);
         QVERIFY(saveShot(window, "design-page-topology.png"));
+
+        // Open a scenario with a writer: Add writer is disabled, and the writer's form shows.
+        QVERIFY2(document->open(QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/slow-writer.json")),
+                 qPrintable(document->errorMessage()));
+        QQuickItem* addWriter = findItem(window->contentItem(), QStringLiteral("addWriterButton"));
+        QVERIFY(addWriter != nullptr);
+        QTRY_VERIFY(!addWriter->isEnabled());
+        topology->select(topology->rowOf({ElementKind::Writer, -1, 0}));
+        QTRY_VERIFY(findItem(window->contentItem(), QStringLiteral("field_writer.buffer_bytes")) !=
+                    nullptr);
+        QVERIFY(findItem(window->contentItem(),
+                         QStringLiteral("choice_writer.write_time.distribution")) != nullptr);
+        QTest::qWait(600);
+        QVERIFY(saveShot(window, "design-page-writer.png"));
+
+        // Removing the writer enables the button again.
+        QVERIFY(document
+                    ->edit([](goflow::sim::Scenario& s) {
+                        s.changes.clear();
+                        return QString();
+                    })
+                    .isEmpty());
+        QVERIFY2(topology->remove(topology->selectedRow()), qPrintable(topology->errorMessage()));
+        QTRY_VERIFY(addWriter->isEnabled());
 
         QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
     }
