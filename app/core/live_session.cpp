@@ -149,7 +149,7 @@ void LiveSession::setState(State state) {
 }
 
 // Runs on the pump thread. `finished` is read before the samples: the runner records its last
-// sample before it reports the run finished, so a batch marked finished holds every sample.
+// sample before it reports the run finished, so a batch marked finished contains every sample.
 void LiveSession::pump(std::stop_token stop, quint64 generation) {
     std::size_t taken = 0;
     while (true) {

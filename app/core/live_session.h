@@ -69,7 +69,7 @@ class LiveSession : public QObject {
     // runner rejects the name or the value.
     bool setParameter(const QString& parameter, double value);
     // Returns the current value of `parameter` in the last run started, with every change
-    // applied so far; nullopt before the first run or for a name the runner cannot read.
+    // applied so far. Returns nullopt before the first run or for a name the runner cannot read.
     [[nodiscard]] std::optional<double> parameter(const QString& parameter) const;
 
     [[nodiscard]] State state() const { return m_state; }

@@ -166,7 +166,7 @@ bool ChartFeeder::sampleValue(Metric metric, int station, std::size_t index, dou
             if (!m_controller->hasWriter()) {
                 return false;
             }
-            value = metric == Metric::WriterBufferedKiB ? s.writer_buffered_bytes / 1024.0
+            value = metric == Metric::WriterBufferedKiB        ? s.writer_buffered_bytes / 1024.0
                     : metric == Metric::WriterFlushesPerSecond ? s.writer_flushes * perSecond
                                                                : s.writer_dropped * perSecond;
             return true;

@@ -1,6 +1,6 @@
 // CompareFeeder: charts and summary numbers of two runs from a RunHistory, side by side.
 //
-// The Compare page picks two runs by id (first and second) and asks for chart points per run and
+// The Compare page picks two runs by id (first and second) and requests chart points per run and
 // metric. Like ChartFeeder, points are built in C++ and swapped into a series with
 // QXYSeries::replace(). A run longer than kMaxPoints samples is charted from buckets of
 // consecutive samples: counts are summed over the bucket, levels are taken at its end and the

@@ -2,7 +2,7 @@
 // parameters, validation messages and the element counts of the last run.
 //
 // Each row is one goflow::Stream operation on numbers (double): filter, map, distinct, sorted,
-// limit, skip or window. QML edits a parameter as text, so the model can say why "abc" or "-1"
+// limit, skip or window. QML edits a parameter as text, so the model can report why "abc" or "-1"
 // is not accepted. StreamLab reads steps() to build the stream and writes the counts back.
 #pragma once
 

@@ -7,7 +7,7 @@
 // (filter, map, distinct, sorted, limit, skip, window) and counts, with peek(), the elements
 // that enter and leave each step. The steps pull lazily, so a limit stops its upstream early and
 // the counts show it. An exception thrown inside the stream (for example a map whose result
-// overflows to infinity) ends the run with errorMessage set; cancel() stops it through the
+// overflows to infinity) ends the run with errorMessage set. cancel() stops the run through the
 // stream's goflow::Context.
 #pragma once
 
