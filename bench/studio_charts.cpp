@@ -16,9 +16,12 @@
 //
 // BM_HourReplayRss replays a generated one-hour scenario as fast as possible while refreshing
 // the six series at 20 Hz, as the Studio does, and records the resident set size every five
-// virtual minutes. Each reading also records the heap bytes in use (glibc's mallinfo2). At the end
-// it adds up the heap bytes of the controller's samples: each Sample, the vector's unused
-// capacity, and the blocks of each sample's station and limiter vectors.
+// virtual minutes. Each reading also records the heap bytes in use (glibc's mallinfo2). The
+// controller keeps the newest SampleWindow::kDefaultCapacity samples (1,000 s at 100 ms), so
+// memory may grow until about 17 minutes and must stay flat from 20 minutes on. The counters
+// compare the first reading from 20 minutes on with the last one of the run. At the end it adds up
+// the heap bytes of the controller's samples: the window's ring and the blocks of each sample's
+// station and limiter vectors.
 //
 // Runs offscreen unless QT_QPA_PLATFORM is set.
 
@@ -335,9 +338,10 @@ std::size_t mallocChunk(std::size_t bytes) {
     return bytes == 0 ? 0 : std::max<std::size_t>(32, (bytes + 8 + 15) & ~std::size_t{15});
 }
 
-// Returns the bytes that `samples` occupy on the heap: the vector's block (unused capacity
-// included) and the blocks of every sample's stations and limiter levels.
-std::size_t sampleHeapBytes(const std::vector<goflow::sim::Sample>& samples) {
+// Returns the bytes that `samples` occupy on the heap: the ring's block, which the window
+// allocates whole with its first sample, and the blocks of every sample's stations and limiter
+// levels.
+std::size_t sampleHeapBytes(const goflow::app::SampleWindow& samples) {
     std::size_t bytes = mallocChunk(samples.capacity() * sizeof(goflow::sim::Sample));
     for (const goflow::sim::Sample& s : samples) {
         bytes += mallocChunk(s.stations.capacity() * sizeof(goflow::sim::StationSample));
@@ -360,14 +364,15 @@ void BM_HourReplayRss(benchmark::State& state) {
             double seconds;  // virtual time
             double mib;      // resident set size
             double heapMib;  // bytes handed out by malloc
-            int samples;     // samples the controller keeps
+            int recorded;    // samples the run has recorded
+            int kept;        // samples the controller keeps
         };
         std::vector<Reading> readings;
         double nextReading = 0;
         QObject::connect(&controller, &StudioController::progressChanged, &controller, [&] {
             if (controller.elapsedSeconds() >= nextReading) {
                 readings.push_back({controller.elapsedSeconds(), residentMiB(), heapInUseMiB(),
-                                    controller.sampleCount()});
+                                    controller.sampleCount(), controller.keptSampleCount()});
                 nextReading += kRecordEverySeconds;
             }
         });
@@ -381,13 +386,13 @@ void BM_HourReplayRss(benchmark::State& state) {
         waitUntilFinished(controller);
         chart.refresh(feeder);
         chart.window().grabWindow();
-        readings.push_back(
-            {controller.elapsedSeconds(), residentMiB(), heapInUseMiB(), controller.sampleCount()});
+        readings.push_back({controller.elapsedSeconds(), residentMiB(), heapInUseMiB(),
+                            controller.sampleCount(), controller.keptSampleCount()});
 
-        std::fprintf(stderr, "virtual s   RSS MiB   heap MiB   samples kept\n");
+        std::fprintf(stderr, "virtual s   RSS MiB   heap MiB   samples recorded   samples kept\n");
         for (const Reading& reading : readings) {
-            std::fprintf(stderr, "%9.0f   %7.1f   %8.1f   %12d\n", reading.seconds, reading.mib,
-                         reading.heapMib, reading.samples);
+            std::fprintf(stderr, "%9.0f   %7.1f   %8.1f   %16d   %12d\n", reading.seconds,
+                         reading.mib, reading.heapMib, reading.recorded, reading.kept);
         }
         const std::size_t sampleBytes = sampleHeapBytes(controller.samples());
         std::fprintf(
@@ -400,27 +405,25 @@ void BM_HourReplayRss(benchmark::State& state) {
             sampleBytes,
             static_cast<double>(sampleBytes) /
                 static_cast<double>(std::max<std::size_t>(1, controller.samples().size())));
-        // The first readings include the allocator's and Qt's warm-up, so compare from the last
-        // reading at or before 10 minutes to the last one during the run (before the final
-        // refresh and frame).
-        const Reading* at10 = &readings.front();
+        // The window fills at 1,000 s. Compare the first reading at or after 20 minutes with the
+        // last one during the run (before the final refresh and frame).
+        const Reading* at20 = &readings.front();
         for (const Reading& reading : readings) {
-            if (reading.seconds <= 600) {
-                at10 = &reading;
+            if (reading.seconds >= 1200) {
+                at20 = &reading;
+                break;
             }
         }
         const Reading& runEnd = readings[readings.size() - 2];
-        const double growthMiB = runEnd.mib - at10->mib;
-        state.counters["rss_10min_MiB"] = at10->mib;
+        const int samplesBetween = std::max(1, runEnd.recorded - at20->recorded);
+        state.counters["rss_20min_MiB"] = at20->mib;
         state.counters["rss_60min_MiB"] = runEnd.mib;
         state.counters["rss_after_frame_MiB"] = readings.back().mib;
-        state.counters["growth_10_to_60min_MiB"] = growthMiB;
-        state.counters["growth_per_sample_B"] =
-            growthMiB * 1024 * 1024 / std::max(1, runEnd.samples - at10->samples);
-        state.counters["heap_growth_per_sample_B"] = (runEnd.heapMib - at10->heapMib) * 1024 *
-                                                     1024 /
-                                                     std::max(1, runEnd.samples - at10->samples);
-        state.counters["sample_heap_per_sample_B"] =
+        state.counters["growth_20_to_60min_MiB"] = runEnd.mib - at20->mib;
+        state.counters["heap_growth_20_to_60min_MiB"] = runEnd.heapMib - at20->heapMib;
+        state.counters["heap_growth_per_sample_B"] =
+            (runEnd.heapMib - at20->heapMib) * 1024 * 1024 / samplesBetween;
+        state.counters["sample_heap_per_kept_sample_B"] =
             static_cast<double>(sampleBytes) /
             static_cast<double>(std::max<std::size_t>(1, controller.samples().size()));
         state.counters["samples"] = controller.sampleCount();

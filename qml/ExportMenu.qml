@@ -96,7 +96,12 @@ RowLayout {
             MenuItem {
                 text: qsTr("Time series as CSV…")
                 enabled: exporter.hasRun
-                onTriggered: root.choose("csv", qsTr("Save the run's samples"),
+                // A long run keeps only its newest samples, and the title says so.
+                onTriggered: root.choose("csv",
+                                         root.controller.keptSampleCount < root.controller.sampleCount
+                                         ? qsTr("Save the run's newest %1 samples")
+                                           .arg(root.controller.keptSampleCount)
+                                         : qsTr("Save the run's samples"),
                                          qsTr("CSV files (*.csv)"), "csv")
             }
             MenuItem {

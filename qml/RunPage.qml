@@ -207,7 +207,12 @@ ColumnLayout {
                     { metric: ChartFeeder.StationLatencyP95, name: qsTr("p95"),
                       color: Theme.percentile95, decimals: 1 },
                     { metric: ChartFeeder.StationLatencyP99, name: qsTr("p99"),
-                      color: Theme.percentile99, decimals: 1 }
+                      color: Theme.percentile99, decimals: 1 },
+                    { metric: ChartFeeder.StationMeanWait, name: qsTr("mean wait in queue"),
+                      color: Theme.queue, dotted: true, decimals: 1 },
+                    { theory: root.theory, line: TheoryModel.MeanWait,
+                      name: qsTr("theory: mean wait"), color: Theme.theory, dashed: true,
+                      decimals: 1 }
                 ]
                 Layout.fillWidth: true
                 Layout.preferredHeight: Theme.chartHeight
@@ -265,7 +270,9 @@ ColumnLayout {
         }
         ToolButton {
             text: qsTr("◀")
-            enabled: root.controller.cursorIndex > 0
+            // The oldest sample kept has index sampleCount - keptSampleCount.
+            enabled: root.controller.cursorIndex
+                     > root.controller.sampleCount - root.controller.keptSampleCount
             onClicked: root.controller.stepCursor(-1)
             ToolTip.visible: hovered
             ToolTip.delay: Theme.toolTipDelay
@@ -274,15 +281,20 @@ ColumnLayout {
         Slider {
             id: cursorSlider
             objectName: "cursorSlider"
-            from: 0
-            to: Math.max(root.controller.recordedSeconds, 0.001)
+            from: root.controller.keptFromSeconds
+            to: Math.max(root.controller.recordedSeconds, from + 0.001)
             value: root.controller.cursorSeconds
             enabled: root.controller.sampleCount > 0
             onMoved: root.controller.cursorSeconds = value
             Layout.fillWidth: true
             ToolTip.visible: hovered || pressed
             ToolTip.delay: Theme.toolTipDelay
-            ToolTip.text: qsTr("Drag to show the charts' values at that moment of the recorded run.")
+            ToolTip.text: root.controller.keptFromSeconds > 0
+                          ? qsTr("Drag to show the charts' values at that moment. A long run keeps "
+                                 + "its newest %1 samples, so the cursor starts at %2 s.")
+                            .arg(root.controller.keptSampleCount)
+                            .arg(root.controller.keptFromSeconds.toFixed(1))
+                          : qsTr("Drag to show the charts' values at that moment of the recorded run.")
         }
         ToolButton {
             text: qsTr("▶")

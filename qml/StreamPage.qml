@@ -196,9 +196,9 @@ RowLayout {
                     text: lab.sourceError.length > 0
                           ? lab.sourceError
                           : lab.sourceKind === StreamLab.ScenarioSamples
-                            ? (root.controller.sampleCount > 0
+                            ? (root.controller.keptSampleCount > 0
                                ? qsTr("%1 samples of \"%2\".")
-                                 .arg(root.formatCount(root.controller.sampleCount))
+                                 .arg(root.formatCount(root.controller.keptSampleCount))
                                  .arg(root.controller.scenarioName)
                                : qsTr("Run the scenario on the Run tab first: it has no samples yet."))
                             : lab.sourceKind === StreamLab.Latencies

@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
+#include <utility>
 
 Q_LOGGING_CATEGORY(lcLive, "goflow.app.live")
 
@@ -151,16 +153,15 @@ void LiveSession::setState(State state) {
 // Runs on the pump thread. `finished` is read before the samples: the runner records its last
 // sample before it reports the run finished, so a batch marked finished contains every sample.
 void LiveSession::pump(std::stop_token stop, quint64 generation) {
-    std::size_t taken = 0;
     while (true) {
         const bool finished = m_runner->finished();
-        std::vector<goflow::sim::Sample> fresh = m_runner->samples_from(taken);
-        taken += fresh.size();
+        std::vector<goflow::sim::Sample> fresh = m_runner->take_samples();
         const goflow::sim::Summary summary = m_runner->summary();
         bool post = false;
         {
             std::lock_guard guard(m_mutex);
-            m_pendingSamples.insert(m_pendingSamples.end(), fresh.begin(), fresh.end());
+            m_pendingSamples.insert(m_pendingSamples.end(), std::make_move_iterator(fresh.begin()),
+                                    std::make_move_iterator(fresh.end()));
             m_pendingSummary = summary;
             m_pendingFinished = finished;
             post = !m_deliveryQueued;
@@ -194,9 +195,14 @@ void LiveSession::deliver(quint64 generation) {
         finished = m_pendingFinished;
         m_deliveryQueued = false;
     }
-    const int first = static_cast<int>(m_samples.size());
-    m_samples.insert(m_samples.end(), batch.begin(), batch.end());
-    emit samplesAppended(first, static_cast<int>(batch.size()));
+    if (batch.empty()) {
+        emit samplesAppended(static_cast<int>(m_samples.endIndex()), 0);  // the totals changed
+    } else {
+        m_samples.appendAll(std::move(batch), [&](std::size_t first, std::size_t count) {
+            emit samplesAppended(static_cast<int>(first), static_cast<int>(count));
+            return generation == m_generation;
+        });
+    }
     // A slot connected to samplesAppended may have stopped this run or started another.
     if (finished && generation == m_generation && m_state == State::Running) {
         shutdown();

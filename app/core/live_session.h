@@ -1,7 +1,7 @@
 // Runs a scenario live through goflow::sim::LiveRunner (the real primitives on real threads)
 // and hands its samples to the thread that owns the session in batches.
 //
-// A pump thread polls the runner about 50 times a second. It moves the new samples and the
+// A pump thread polls the runner about 50 times a second. It takes the new samples and the
 // running totals into a buffer guarded by m_mutex and, when no delivery is queued yet, posts one
 // queued call by method name that drains the buffer on the owner's thread. The samples cross
 // threads through m_mutex, not through Qt's event queue, so ThreadSanitizer tracks each hand-over
@@ -28,6 +28,7 @@
 
 #include "goflow/sim/engine.hpp"
 #include "goflow/sim/live_runner.hpp"
+#include "sample_window.h"
 
 namespace goflow::app {
 
@@ -74,7 +75,9 @@ class LiveSession : public QObject {
 
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] double speed() const { return m_speed; }
-    [[nodiscard]] const std::vector<goflow::sim::Sample>& samples() const { return m_samples; }
+    // The newest samples of the run (SampleWindow::kDefaultCapacity at most), indexed from the
+    // start of the run.
+    [[nodiscard]] const SampleWindow& samples() const { return m_samples; }
     [[nodiscard]] const goflow::sim::Summary& summary() const { return m_summary; }
     [[nodiscard]] const QList<Marker>& markers() const { return m_markers; }
     // Scenario time the run has reached, in seconds.
@@ -82,6 +85,8 @@ class LiveSession : public QObject {
     [[nodiscard]] QString errorString() const { return m_error; }
 
   signals:
+    // As SimulationRunner::samplesAppended: run-wide indices, never more than the window holds
+    // at once, count 0 when only the totals changed.
     void samplesAppended(int first, int count);
     void stateChanged(goflow::app::LiveSession::State state);
     void markersChanged();
@@ -97,7 +102,7 @@ class LiveSession : public QObject {
 
     State m_state = State::Idle;
     double m_speed = 1.0;
-    std::vector<goflow::sim::Sample> m_samples;
+    SampleWindow m_samples;
     goflow::sim::Summary m_summary;
     QList<Marker> m_markers;
     QString m_error;

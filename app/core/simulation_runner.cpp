@@ -13,8 +13,13 @@ using namespace std::chrono_literals;
 
 // How often the worker posts a batch while pacing; 50 Hz keeps charts smooth at 10 Hz refresh.
 constexpr auto kTick = 20ms;
-// Virtual time one step covers at kAsFastAsPossible, so that stop() is noticed promptly.
+// Virtual time of one engine step when computing as fast as possible.
 constexpr goflow::Duration kFastStep = 1s;
+// Samples per batch when simulate() computes a whole run: large enough that a long run arrives
+// in a few batches, small enough that a batch never holds a long run in memory.
+constexpr std::size_t kWholeRunBatch = 2'000;
+// Batches posted and not yet received that make the worker wait before posting another.
+constexpr int kMaxBatchesInFlight = 2;
 
 Q_LOGGING_CATEGORY(lcRunner, "goflow.app.runner")
 
@@ -84,6 +89,7 @@ void SimulationRunner::launch(const goflow::sim::Scenario& scenario, double fact
         m_stopRequested = false;
         m_paused = startPaused;
         m_stepsRequested = 0;
+        m_batchesInFlight = 0;  // batches of earlier runs no longer count
         m_factor = factor;
         ++m_paceVersion;
     }
@@ -123,12 +129,13 @@ void SimulationRunner::resume() {
 void SimulationRunner::showRecordedRun(std::vector<goflow::sim::Sample> samples,
                                        goflow::sim::Summary summary) {
     joinWorker();
-    ++m_generation;  // drops batches still queued for this thread
-    m_samples = std::move(samples);
+    const quint64 generation = ++m_generation;  // drops batches still queued for this thread
+    m_samples.clear();
     m_summary = std::move(summary);
-    m_reached = m_samples.empty() ? goflow::Duration{} : m_samples.back().time;
-    emit samplesAppended(0, static_cast<int>(m_samples.size()));
-    setState(State::Finished);
+    m_reached = samples.empty() ? goflow::Duration{} : samples.back().time;
+    if (appendAndAnnounce(generation, std::move(samples))) {
+        setState(State::Finished);
+    }
 }
 
 void SimulationRunner::step() {
@@ -192,26 +199,42 @@ void SimulationRunner::setState(State state) {
 void SimulationRunner::runWorker(goflow::sim::Scenario scenario, quint64 generation, Mode mode) {
     goflow::sim::Engine engine(std::move(scenario));
     const goflow::Duration interval = engine.scenario().sample_interval;
-    std::size_t posted = 0;
     quint64 paceVersion = ~quint64{0};
     auto baseWall = std::chrono::steady_clock::now();
     goflow::Duration baseVirtual{};
     double factor = 1.0;
 
+    // Returns false when the run was stopped while waiting for the owner's thread to take the
+    // batches already posted. Waiting there is the backpressure that keeps a run computed as
+    // fast as possible from queueing batches faster than the owner's thread takes them.
     const auto post = [&] {
+        {
+            std::unique_lock lock(m_mutex);
+            m_changed.wait(lock, [this] {
+                return m_stopRequested || m_batchesInFlight < kMaxBatchesInFlight;
+            });
+            if (m_stopRequested) {
+                return false;
+            }
+            ++m_batchesInFlight;
+        }
         Batch batch;
-        const auto& samples = engine.samples();
-        batch.samples.assign(samples.begin() + static_cast<std::ptrdiff_t>(posted), samples.end());
-        posted = samples.size();
+        batch.samples = engine.take_samples();
         batch.summary = engine.summary();
         batch.reached = engine.now();
         batch.finished = engine.finished();
         QMetaObject::invokeMethod(
-            this, [this, generation, b = std::move(batch)] { receive(generation, b); },
+            this,
+            [this, generation, b = std::move(batch)]() mutable {
+                receive(generation, std::move(b));
+            },
             Qt::QueuedConnection);
+        return true;
     };
 
     if (mode == Mode::WholeRun) {
+        // The run is posted in batches so that neither the engine nor a queued batch ever holds
+        // more than kWholeRunBatch samples; they arrive one after another without pacing.
         while (!engine.finished()) {
             {
                 std::lock_guard guard(m_mutex);
@@ -220,8 +243,11 @@ void SimulationRunner::runWorker(goflow::sim::Scenario scenario, quint64 generat
                 }
             }
             engine.run_until(engine.now() + kFastStep);
+            if (engine.samples().size() >= kWholeRunBatch && !post()) {
+                return;
+            }
         }
-        post();
+        static_cast<void>(post());
         return;
     }
 
@@ -246,18 +272,23 @@ void SimulationRunner::runWorker(goflow::sim::Scenario scenario, quint64 generat
         }
 
         if (stepping) {
-            const auto count = static_cast<goflow::Duration::rep>(engine.samples().size());
+            const auto count = static_cast<goflow::Duration::rep>(engine.sample_count());
             engine.run_until(interval * (count + 1));
         } else if (factor == kAsFastAsPossible) {
-            engine.run_until(engine.now() + kFastStep);
+            // About one tick of computing per batch, so that a fast run arrives in a few large
+            // batches rather than one per virtual second.
+            const auto until = std::chrono::steady_clock::now() + kTick;
+            do {
+                engine.run_until(engine.now() + kFastStep);
+            } while (!engine.finished() && engine.samples().size() < kWholeRunBatch &&
+                     std::chrono::steady_clock::now() < until);
         } else {
             const auto wall = std::chrono::steady_clock::now() - baseWall;
             engine.run_until(baseVirtual +
                              std::chrono::duration_cast<goflow::Duration>(wall * factor));
         }
 
-        post();
-        if (engine.finished()) {
+        if (!post() || engine.finished()) {
             return;
         }
         if (!stepping && factor != kAsFastAsPossible) {
@@ -269,19 +300,40 @@ void SimulationRunner::runWorker(goflow::sim::Scenario scenario, quint64 generat
     }
 }
 
-void SimulationRunner::receive(quint64 generation, const Batch& batch) {
+void SimulationRunner::receive(quint64 generation, Batch&& batch) {
     if (generation != m_generation) {
         return;
     }
-    const int first = static_cast<int>(m_samples.size());
-    m_samples.insert(m_samples.end(), batch.samples.begin(), batch.samples.end());
-    m_summary = batch.summary;
+    {
+        std::lock_guard guard(m_mutex);
+        --m_batchesInFlight;
+    }
+    m_changed.notify_all();
+    m_summary = std::move(batch.summary);
     m_reached = batch.reached;
-    emit samplesAppended(first, static_cast<int>(batch.samples.size()));
+    if (!appendAndAnnounce(generation, std::move(batch.samples))) {
+        return;  // a slot stopped this run or started another
+    }
     if (batch.finished) {
         joinWorker();
         setState(State::Finished);
     }
+}
+
+bool SimulationRunner::appendAndAnnounce(quint64 generation,
+                                         std::vector<goflow::sim::Sample>&& samples) {
+    if (samples.empty()) {
+        // The totals may still have changed.
+        emit samplesAppended(static_cast<int>(m_samples.endIndex()), 0);
+        return generation == m_generation;
+    }
+    bool current = true;
+    m_samples.appendAll(std::move(samples), [&](std::size_t first, std::size_t count) {
+        emit samplesAppended(static_cast<int>(first), static_cast<int>(count));
+        current = generation == m_generation;
+        return current;
+    });
+    return current;
 }
 
 }  // namespace goflow::app

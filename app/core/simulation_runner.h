@@ -4,9 +4,12 @@
 // The worker advances the engine to "virtual time = elapsed wall time x speed factor" about 50
 // times a second (or as fast as it can at kAsFastAsPossible), then posts the new samples and the
 // running totals to the owner's thread with a queued call. While paused, step() advances the run
-// by one sample interval. simulate() computes the whole run and posts it as a single batch. Each
-// run has a generation number, and batches from an earlier run that arrive after stop() or a new
-// start() are dropped.
+// by one sample interval. simulate() computes the whole run without pacing. Each run has a
+// generation number, and batches from an earlier run that arrive after stop() or a new start()
+// are dropped. The engine hands its samples over with each batch and the runner keeps the newest
+// ones in a SampleWindow. The worker waits while two batches are on their way, so a run computed
+// as fast as possible cannot fill the event queue either, and memory stays flat however long the
+// run.
 //
 // Thread safety: create and use a runner from one thread, normally the GUI thread. The worker
 // thread touches only its engine and the pacing state guarded by m_mutex.
@@ -24,6 +27,7 @@
 #include <vector>
 
 #include "goflow/sim/engine.hpp"
+#include "sample_window.h"
 
 namespace goflow::app {
 
@@ -57,7 +61,8 @@ class SimulationRunner : public QObject {
     // factor is replaced by 1 with a warning. With `startPaused` the run waits for step() or
     // resume() before computing anything.
     void start(const goflow::sim::Scenario& scenario, double speedFactor, bool startPaused = false);
-    // Starts a new run that is computed to the end at once and delivered as one batch.
+    // Starts a new run that is computed to the end without pacing and delivered in batches of
+    // up to 2,000 samples, one right after another.
     void simulate(const goflow::sim::Scenario& scenario);
     void pause();
     void resume();
@@ -74,12 +79,18 @@ class SimulationRunner : public QObject {
 
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] double speedFactor() const { return m_speedFactor; }
-    [[nodiscard]] const std::vector<goflow::sim::Sample>& samples() const { return m_samples; }
+    // The newest samples of the run (SampleWindow::kDefaultCapacity at most), indexed from the
+    // start of the run.
+    [[nodiscard]] const SampleWindow& samples() const { return m_samples; }
     [[nodiscard]] const goflow::sim::Summary& summary() const { return m_summary; }
     // Virtual time reached by the run, in seconds.
     [[nodiscard]] double elapsedSeconds() const;
 
   signals:
+    // Samples `first` to `first + count - 1` (run-wide indices) were appended. A batch larger
+    // than the window arrives as several signals, so a slot that reads the new samples each
+    // time sees every sample. count is 0 when only the totals changed, and after a new start()
+    // first is 0 as well.
     void samplesAppended(int first, int count);
     void stateChanged(goflow::app::SimulationRunner::State state);
 
@@ -95,25 +106,30 @@ class SimulationRunner : public QObject {
 
     void launch(const goflow::sim::Scenario& scenario, double factor, bool startPaused, Mode mode);
     void runWorker(goflow::sim::Scenario scenario, quint64 generation, Mode mode);
-    void receive(quint64 generation, const Batch& batch);
+    void receive(quint64 generation, Batch&& batch);
+    // Appends `samples` and emits samplesAppended for each piece. Returns false when a slot
+    // stopped this run or started another, after which the rest is dropped.
+    bool appendAndAnnounce(quint64 generation, std::vector<goflow::sim::Sample>&& samples);
     void setState(State state);
     void joinWorker();
 
     State m_state = State::Idle;
     double m_speedFactor = 1.0;
-    std::vector<goflow::sim::Sample> m_samples;
+    SampleWindow m_samples;
     goflow::sim::Summary m_summary;
     goflow::Duration m_reached{};
     quint64 m_generation = 0;
 
     std::thread m_worker;
     std::mutex m_mutex;
-    std::condition_variable m_changed;  // signalled on pause, resume, step, speed change and stop
-    bool m_stopRequested = false;       // guarded by m_mutex
-    bool m_paused = false;              // guarded by m_mutex
-    int m_stepsRequested = 0;           // guarded by m_mutex; steps not yet taken while paused
-    double m_factor = 1.0;              // guarded by m_mutex; 0 means as fast as possible
-    quint64 m_paceVersion = 0;          // guarded by m_mutex; bumped when the pace changes
+    // Signalled on pause, resume, step, speed change, stop and the receipt of a batch.
+    std::condition_variable m_changed;
+    bool m_stopRequested = false;  // guarded by m_mutex
+    bool m_paused = false;         // guarded by m_mutex
+    int m_stepsRequested = 0;      // guarded by m_mutex; steps not yet taken while paused
+    double m_factor = 1.0;         // guarded by m_mutex; 0 means as fast as possible
+    quint64 m_paceVersion = 0;     // guarded by m_mutex; bumped when the pace changes
+    int m_batchesInFlight = 0;     // guarded by m_mutex; posted by this run, not yet received
 };
 
 }  // namespace goflow::app

@@ -48,17 +48,10 @@ void ChartFeeder::setController(StudioController* controller) {
 }
 
 std::size_t ChartFeeder::windowStart() const {
-    const std::size_t count = m_controller->samples().size();
+    const auto& samples = m_controller->samples();
     const auto window = static_cast<std::size_t>(kWindow);
-    if (count <= window) {
-        return 0;
-    }
-    if (m_controller->cursorFollowsRun()) {
-        return count - window;
-    }
-    const auto cursor = static_cast<std::size_t>(std::max(0, m_controller->cursorIndex()));
-    const std::size_t start = cursor > window / 2 ? cursor - window / 2 : 0;
-    return std::min(start, count - window);
+    return std::max(samples.firstIndex(),
+                    samples.endIndex() > window ? samples.endIndex() - window : 0);
 }
 
 double ChartFeeder::timeStart() const {
@@ -74,12 +67,17 @@ double ChartFeeder::timeSpan() const {
         return 1.0;
     }
     const auto& samples = m_controller->samples();
-    if (samples.size() > static_cast<std::size_t>(kWindow)) {
-        const std::size_t last = windowStart() + static_cast<std::size_t>(kWindow) - 1;
+    if (samples.empty()) {
+        return std::max(1.0, m_controller->durationSeconds());
+    }
+    const std::size_t start = windowStart();
+    if (start > 0) {
+        // The window starts after the run did, so it ends at its newest sample.
+        const std::size_t last =
+            std::min(samples.endIndex(), start + static_cast<std::size_t>(kWindow)) - 1;
         return std::max(timeStart() + 1.0, seconds(samples[last].time));
     }
-    const double reached = samples.empty() ? 0.0 : seconds(samples.back().time);
-    return std::max({1.0, m_controller->durationSeconds(), reached});
+    return std::max({1.0, m_controller->durationSeconds(), seconds(samples.back().time)});
 }
 
 // Reads one sample's value of a data metric. Returns false when the sample has no such value
@@ -88,7 +86,11 @@ bool ChartFeeder::sampleValue(Metric metric, int station, std::size_t index, dou
     const auto& samples = m_controller->samples();
     const auto& s = samples[index];
     const double t = seconds(s.time);
-    const double interval = index == 0 ? t : t - seconds(samples[index - 1].time);
+    // The first sample's interval starts with the run. When the previous sample is no longer
+    // kept, samples come every sample interval.
+    const double interval = index == 0                     ? t
+                            : index > samples.firstIndex() ? t - seconds(samples[index - 1].time)
+                                                           : m_controller->sampleIntervalSeconds();
     const double perSecond = interval > 0 ? 1.0 / interval : 0.0;
     const bool hasStation = station >= 0 && static_cast<std::size_t>(station) < s.stations.size();
     const goflow::sim::StationSample* stationSample =
@@ -160,6 +162,12 @@ bool ChartFeeder::sampleValue(Metric metric, int station, std::size_t index, dou
                     : metric == Metric::StationLatencyP95 ? stationSample->latency_p95_ms
                                                           : stationSample->latency_p99_ms;
             return true;
+        case Metric::StationMeanWait:
+            if (stationSample == nullptr) {
+                return false;
+            }
+            value = stationSample->wait_mean_ms;
+            return true;
         case Metric::WriterBufferedKiB:
         case Metric::WriterFlushesPerSecond:
         case Metric::WriterDroppedPerSecond:
@@ -205,7 +213,7 @@ QList<QPointF> ChartFeeder::points(Metric metric, int station) const {
 
     const auto& samples = m_controller->samples();
     const std::size_t first = windowStart();
-    const std::size_t end = std::min(samples.size(), first + static_cast<std::size_t>(kWindow));
+    const std::size_t end = std::min(samples.endIndex(), first + static_cast<std::size_t>(kWindow));
     out.reserve(static_cast<qsizetype>(end - first));
     for (std::size_t i = first; i < end; ++i) {
         double value = 0;

@@ -4,8 +4,8 @@
 // QML decides when to refresh (a timer) and which series shows which metric. ChartFeeder builds
 // the whole point list in C++ and hands it over with QXYSeries::replace(), one call per series.
 // A refresh therefore costs one allocation per series and no per-point QML work. A series covers
-// at most kWindow samples: the newest ones while the cursor follows the run, otherwise the ones
-// around the cursor. When those are more than kMaxPlotPoints, update() hands the series a
+// the samples the controller keeps, the newest kWindow at most. When those are more than
+// kMaxPlotPoints, update() hands the series a
 // min/max decimation of them (see decimate()), because Qt Charts strokes every point on each
 // refresh and a plot a thousand pixels wide cannot show more anyway.
 #pragma once
@@ -46,6 +46,7 @@ class ChartFeeder : public QObject {
         StationLatencyP50,
         StationLatencyP95,
         StationLatencyP99,
+        StationMeanWait,    // mean queue wait of the items that started service, in ms
         WriterBufferedKiB,  // accepted bytes not yet written, as AsyncWriter's snapshot counts them
         WriterBufferLine,   // the writer's buffer size in KiB
         WriterFlushesPerSecond,
@@ -53,7 +54,8 @@ class ChartFeeder : public QObject {
     };
     Q_ENUM(Metric)
 
-    static constexpr int kWindow = 10'000;
+    // The samples a series covers: every sample the controller keeps.
+    static constexpr int kWindow = static_cast<int>(goflow::app::SampleWindow::kDefaultCapacity);
     // The max points update() passes to a series. Up to this many, a series has one point per
     // sample. More are cut into kPlotBuckets time buckets of at most 4 points each, which is a
     // bucket per 2 px of a chart in the Run page's two-column grid at the default 1280 px window.
@@ -79,12 +81,13 @@ class ChartFeeder : public QObject {
     // Returns the value of `metric` at the controller's cursor, or NaN when there is none.
     Q_INVOKABLE double valueAt(ChartFeeder::Metric metric, int station = 0) const;
 
-    // Returns the x-axis minimum in seconds: 0, or the first charted sample's time when the run
-    // has more samples than the window.
+    // Returns the x-axis minimum in seconds: 0, or the first charted sample's time when the
+    // window starts after the run did (more samples than the window, or the oldest no longer
+    // kept).
     Q_INVOKABLE double timeStart() const;
 
     // Returns the x-axis maximum in seconds: the load's length, or further if the run drained
-    // past it.
+    // past it. Once the window starts after the run did, the newest charted sample's time.
     Q_INVOKABLE double timeSpan() const;
 
     // Returns the points of `metric` in the window, one per sample, before decimation.

@@ -69,7 +69,7 @@ void EventLogModel::followController(bool skipHeldSamples) {
     m_lastState = m_controller->state();
     if (skipHeldSamples) {
         // After a scenario change the samples still held belong to the previous scenario's run.
-        m_scanned = m_controller->samples().size();
+        m_scanned = m_controller->samples().endIndex();
     } else {
         scan(m_controller->samples());
     }
@@ -118,15 +118,21 @@ void EventLogModel::restartRun() {
     }
 }
 
-void EventLogModel::scan(const std::vector<goflow::sim::Sample>& samples) {
-    if (samples.size() < m_scanned) {
+void EventLogModel::scan(const goflow::app::SampleWindow& samples) {
+    if (samples.endIndex() < m_scanned) {
         restartRun();
     }
     if (!m_scenario) {
-        m_scanned = samples.size();
+        m_scanned = samples.endIndex();
         return;
     }
-    for (; m_scanned < samples.size(); ++m_scanned) {
+    if (m_scanned < samples.firstIndex()) {
+        // Samples no longer kept were never scanned (the model was connected late): start at
+        // the oldest kept, one interval after the one before it.
+        m_scanned = samples.firstIndex();
+        m_lastTime = seconds(samples.front().time - m_scenario->sample_interval);
+    }
+    for (; m_scanned < samples.endIndex(); ++m_scanned) {
         const auto& sample = samples[m_scanned];
         const double t = seconds(sample.time);
         applyChangesUntil(sample.time);

@@ -89,9 +89,9 @@ class EventLogModel : public QAbstractListModel {
     // Forgets every event and scanned sample and judges the next samples against `scenario`
     // (nothing is reported without one).
     void setScenario(std::optional<goflow::sim::Scenario> scenario);
-    // Scans the samples after those already scanned. A shorter vector than last time means a
-    // new run: the events are cleared and the scan starts over.
-    void scan(const std::vector<goflow::sim::Sample>& samples);
+    // Scans the samples after those already scanned. Fewer samples than last time means a new
+    // run: the events are cleared and the scan starts over.
+    void scan(const goflow::app::SampleWindow& samples);
 
     int count() const { return static_cast<int>(m_events.size()); }
     const std::vector<Event>& events() const { return m_events; }

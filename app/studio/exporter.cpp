@@ -33,7 +33,8 @@ QString samplesToFullCsv(const std::vector<goflow::sim::Sample>& samples) {
     for (std::size_t i = 0; i < stations; ++i) {
         const QString name = i == 0 ? QStringLiteral("pool") : QStringLiteral("stage%1").arg(i);
         header +=
-            QStringLiteral(",%1_latency_p50_ms,%1_latency_p95_ms,%1_latency_p99_ms").arg(name);
+            QStringLiteral(",%1_latency_p50_ms,%1_latency_p95_ms,%1_latency_p99_ms,%1_wait_mean_ms")
+                .arg(name);
     }
     for (std::size_t k = 0; k < limiters; ++k) {
         header += QStringLiteral(",limiter%1_level").arg(k + 1);
@@ -52,9 +53,10 @@ QString samplesToFullCsv(const std::vector<goflow::sim::Sample>& samples) {
                 const auto& station = sample.stations[i];
                 line += QLatin1Char(',') + number(station.latency_p50_ms) + QLatin1Char(',') +
                         number(station.latency_p95_ms) + QLatin1Char(',') +
-                        number(station.latency_p99_ms);
+                        number(station.latency_p99_ms) + QLatin1Char(',') +
+                        number(station.wait_mean_ms);
             } else {
-                line += QStringLiteral(",,,");
+                line += QStringLiteral(",,,,");
             }
         }
         for (std::size_t k = 0; k < limiters; ++k) {
@@ -367,7 +369,7 @@ bool Exporter::exportCsv(const QString& pathOrUrl) {
         return fail(tr("Cannot export the time series: run the scenario first."));
     }
     return writeText(pathOrUrl, QStringLiteral("csv"),
-                     goflow::app::samplesToFullCsv(m_controller->samples()));
+                     goflow::app::samplesToFullCsv(m_controller->samples().toVector()));
 }
 
 bool Exporter::exportJson(const QString& pathOrUrl) {

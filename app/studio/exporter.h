@@ -24,8 +24,8 @@ namespace goflow::app {
 
 // Returns the samples as CSV with a header row and one row per sample. It extends
 // samplesToCsv() with the fields that it leaves out, so that every Sample field has a column:
-// pool_blocked, then per station (pool, stage1, ...) its latency p50, p95 and p99 in ms, then
-// limiter1_level, limiter2_level, ... in scenario order.
+// pool_blocked, then per station (pool, stage1, ...) its latency p50, p95 and p99 and its mean
+// queue wait in ms, then limiter1_level, limiter2_level, ... in scenario order.
 QString samplesToFullCsv(const std::vector<goflow::sim::Sample>& samples);
 
 // Returns a C++20 program that builds the scenario's limiters (TokenBucket, LeakyBucket,

@@ -49,8 +49,8 @@ class RunHistory : public QAbstractListModel {
     };
     Q_ENUM(Role)
 
-    // NOTE: runs are kept whole, so memory grows with their sample count: 20 runs of an hour
-    // sampled every 10 ms would hold about 7 million samples.
+    // Each run holds the samples the controller kept when it finished, at most
+    // goflow::app::SampleWindow::kDefaultCapacity, so a full history holds at most 200,000.
     static constexpr int kCapacity = 20;
 
     explicit RunHistory(QObject* parent = nullptr);

@@ -72,12 +72,14 @@ StudioController::StudioController(QObject* parent) : QObject(parent) {
     connectLiveSession();
     connect(&m_runner, &Runner::stateChanged, this, [this](Runner::State state) {
         if (state == Runner::State::Finished && m_scenario) {
-            emit runFinished(m_history.add(*m_scenario, m_runner.samples(), m_runner.summary()));
+            emit runFinished(
+                m_history.add(*m_scenario, m_runner.samples().toVector(), m_runner.summary()));
         }
     });
     connect(&m_live, &goflow::app::LiveSession::stateChanged, this, [this] {
         if (m_live.state() == goflow::app::LiveSession::State::Finished && m_scenario) {
-            emit runFinished(m_history.add(*m_scenario, m_live.samples(), m_live.summary()));
+            emit runFinished(
+                m_history.add(*m_scenario, m_live.samples().toVector(), m_live.summary()));
         }
     });
 }
@@ -221,15 +223,23 @@ double StudioController::recordedSeconds() const {
     return recorded.empty() ? 0.0 : std::chrono::duration<double>(recorded.back().time).count();
 }
 
+double StudioController::keptFromSeconds() const {
+    const auto& recorded = samples();
+    return recorded.firstIndex() == 0
+               ? 0.0
+               : std::chrono::duration<double>(recorded.front().time).count();
+}
+
 double StudioController::cursorSeconds() const {
-    return m_cursorFollowsRun ? recordedSeconds() : std::min(m_cursorSeconds, recordedSeconds());
+    return m_cursorFollowsRun ? recordedSeconds()
+                              : std::clamp(m_cursorSeconds, keptFromSeconds(), recordedSeconds());
 }
 
 void StudioController::setCursorSeconds(double seconds) {
     if (!std::isfinite(seconds)) {
         return;
     }
-    const double clamped = std::clamp(seconds, 0.0, recordedSeconds());
+    const double clamped = std::clamp(seconds, keptFromSeconds(), recordedSeconds());
     if (!m_cursorFollowsRun && clamped == m_cursorSeconds) {
         return;
     }
@@ -244,7 +254,7 @@ int StudioController::cursorIndex() const {
         return -1;
     }
     if (m_cursorFollowsRun) {
-        return static_cast<int>(samples.size()) - 1;
+        return static_cast<int>(samples.endIndex()) - 1;
     }
     // Sample times rise strictly, so the newest sample at or before the cursor is found by
     // binary search. A small tolerance absorbs the rounding of seconds back from the slider.
@@ -253,7 +263,12 @@ int StudioController::cursorIndex() const {
         samples.begin(), samples.end(), cursor, [](double t, const goflow::sim::Sample& sample) {
             return t < std::chrono::duration<double>(sample.time).count();
         });
-    return static_cast<int>(after - samples.begin()) - 1;
+    if (after == samples.begin()) {
+        // Before the first sample of the run there is none; once older samples are gone the
+        // cursor stands on the oldest kept.
+        return samples.firstIndex() == 0 ? -1 : static_cast<int>(samples.firstIndex());
+    }
+    return static_cast<int>(after.index()) - 1;
 }
 
 void StudioController::stepCursor(int samples) {
@@ -261,8 +276,9 @@ void StudioController::stepCursor(int samples) {
     if (recorded.empty() || samples == 0) {
         return;
     }
-    const int last = static_cast<int>(recorded.size()) - 1;
-    const int index = std::clamp(cursorIndex() + samples, 0, last);
+    const int first = static_cast<int>(recorded.firstIndex());
+    const int last = static_cast<int>(recorded.endIndex()) - 1;
+    const int index = std::clamp(cursorIndex() + samples, first, last);
     m_cursorFollowsRun = false;
     m_cursorSeconds =
         std::chrono::duration<double>(recorded[static_cast<std::size_t>(index)].time).count();

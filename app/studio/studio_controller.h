@@ -7,6 +7,7 @@
 //
 // The time cursor marks one moment of the recorded run. It follows the newest sample until the
 // user moves it (setCursorSeconds, stepCursor), and follows again after followRun() or a new run.
+// It can only stand on a sample still kept: a long run keeps its newest samples, not all.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -62,6 +63,8 @@ class StudioController : public QObject {
     Q_PROPERTY(double latencyP95 READ latencyP95 NOTIFY progressChanged)
     Q_PROPERTY(double latencyP99 READ latencyP99 NOTIFY progressChanged)
     Q_PROPERTY(int sampleCount READ sampleCount NOTIFY progressChanged)
+    Q_PROPERTY(int keptSampleCount READ keptSampleCount NOTIFY progressChanged)
+    Q_PROPERTY(double keptFromSeconds READ keptFromSeconds NOTIFY progressChanged)
     Q_PROPERTY(RunMode runMode READ runMode WRITE setRunMode NOTIFY runModeChanged)
     // The values a live run has now, or the scenario's values while no live run is going.
     Q_PROPERTY(int liveWorkers READ liveWorkers NOTIFY liveParametersChanged)
@@ -179,10 +182,16 @@ class StudioController : public QObject {
     double latencyP50() const { return summary().latency_p50_ms; }
     double latencyP95() const { return summary().latency_p95_ms; }
     double latencyP99() const { return summary().latency_p99_ms; }
-    int sampleCount() const { return static_cast<int>(samples().size()); }
+    // Samples recorded by the run so far, kept or not.
+    int sampleCount() const { return static_cast<int>(samples().endIndex()); }
+    // Samples still kept: the newest goflow::app::SampleWindow::kDefaultCapacity at most.
+    int keptSampleCount() const { return static_cast<int>(samples().size()); }
+    // Time of the oldest sample kept in seconds; 0 while every sample is kept.
+    double keptFromSeconds() const;
 
-    // The samples and totals of the run of the current mode.
-    const std::vector<goflow::sim::Sample>& samples() const;
+    // The samples and totals of the run of the current mode. Sample indices count from the
+    // start of the run, and only the newest samples are kept (see goflow::app::SampleWindow).
+    const goflow::app::SampleWindow& samples() const;
     const goflow::sim::Summary& summary() const;
 
     RunMode runMode() const { return m_runMode; }

@@ -30,7 +30,7 @@ void StudioController::connectLiveSession() {
     });
 }
 
-const std::vector<goflow::sim::Sample>& StudioController::samples() const {
+const goflow::app::SampleWindow& StudioController::samples() const {
     return isLive() ? m_live.samples() : m_runner.samples();
 }
 

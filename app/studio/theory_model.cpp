@@ -263,7 +263,7 @@ void TheoryModel::followController(bool skipHeldSamples) {
     }
     if (skipHeldSamples) {
         // After a scenario change the samples still held belong to the previous scenario's run.
-        m_scanned = m_controller->samples().size();
+        m_scanned = m_controller->samples().endIndex();
     } else {
         scan(m_controller->samples());
     }
@@ -297,16 +297,22 @@ void TheoryModel::resetMeasurement() {
     emit measurementChanged();
 }
 
-void TheoryModel::scan(const std::vector<goflow::sim::Sample>& samples) {
-    if (samples.size() < m_scanned) {
+void TheoryModel::scan(const goflow::app::SampleWindow& samples) {
+    if (samples.endIndex() < m_scanned) {
         resetMeasurement();
     }
-    if (!m_scenario || m_scanned == samples.size()) {
-        m_scanned = samples.size();
+    if (!m_scenario || m_scanned == samples.endIndex()) {
+        m_scanned = samples.endIndex();
         return;
     }
+    if (m_scanned < samples.firstIndex()) {
+        // Samples no longer kept were never scanned (the model was connected late): measure
+        // from the oldest kept, whose interval began one sample interval earlier.
+        m_scanned = samples.firstIndex();
+        m_lastTime = seconds(samples.front().time - m_scenario->sample_interval);
+    }
     const double loadEnd = seconds(m_scenario->load_duration());
-    for (; m_scanned < samples.size(); ++m_scanned) {
+    for (; m_scanned < samples.endIndex(); ++m_scanned) {
         const auto& s = samples[m_scanned];
         const double t = seconds(s.time);
         if (m_lastTime >= loadEnd) {

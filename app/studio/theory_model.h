@@ -102,8 +102,9 @@ class TheoryModel : public QObject {
 
     // Replaces the scenario (nothing open for nullopt) and clears the measurement.
     void setScenario(std::optional<goflow::sim::Scenario> scenario);
-    // Adds the samples after those already measured. A shorter vector starts a new run.
-    void scan(const std::vector<goflow::sim::Sample>& samples);
+    // Adds the samples after those already measured. Fewer samples than last time start a new
+    // run.
+    void scan(const goflow::app::SampleWindow& samples);
 
     bool available() const { return m_assessment.prediction.has_value(); }
     QString unavailableReason() const { return m_assessment.reason; }

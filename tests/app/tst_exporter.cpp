@@ -123,16 +123,20 @@ class TestExporter : public QObject {
              {"queue_depth", "busy_workers", "offered", "admitted", "rejected_by_limiter",
               "rejected_by_queue", "timed_out", "retried", "completed", "failed", "dropped",
               "latency_p99_ms", "tokens", "pool_blocked", "pool_latency_p50_ms",
-              "pool_latency_p95_ms", "pool_latency_p99_ms", "limiter1_level"}) {
+              "pool_latency_p95_ms", "pool_latency_p99_ms", "pool_wait_mean_ms",
+              "limiter1_level"}) {
             QVERIFY2(header.contains(QLatin1String(column)), column);
         }
         const qsizetype limiterColumn = header.indexOf(QStringLiteral("limiter1_level"));
         const qsizetype queueColumn = header.indexOf(QStringLiteral("queue_depth"));
+        const qsizetype waitColumn = header.indexOf(QStringLiteral("pool_wait_mean_ms"));
         for (qsizetype row = 1; row < lines.size(); ++row) {
             const QStringList fields = lines[row].split(QLatin1Char(','));
             QCOMPARE(fields.size(), header.size());
-            const auto& sample = samples[static_cast<std::size_t>(row - 1)];
+            const auto& sample = samples[samples.firstIndex() + static_cast<std::size_t>(row - 1)];
             QCOMPARE(fields[queueColumn].toInt(), sample.queue_depth);
+            QCOMPARE(fields[waitColumn].toDouble(),
+                     std::round(sample.stations.front().wait_mean_ms * 1000) / 1000);
             QCOMPARE(fields[limiterColumn].toDouble(),
                      std::round(sample.limiter_levels.front() * 1000) / 1000);
         }

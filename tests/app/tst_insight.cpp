@@ -31,6 +31,25 @@ namespace queueing = goflow::app::queueing;
 
 namespace {
 
+// The samples as the controller keeps them: a window of the newest, indexed from the first.
+goflow::app::SampleWindow windowOf(const std::vector<goflow::sim::Sample>& samples) {
+    goflow::app::SampleWindow window;
+    for (const auto& sample : samples) {
+        window.append(sample);
+    }
+    return window;
+}
+
+// Appends `samples` to `window` as the runner does, calling `scan` after each piece.
+template <typename Scan>
+void deliver(goflow::app::SampleWindow& window, std::vector<goflow::sim::Sample> samples,
+             Scan&& scan) {
+    window.appendAll(std::move(samples), [&](std::size_t, std::size_t) {
+        scan(window);
+        return true;
+    });
+}
+
 QStringList g_messages;
 QtMessageHandler g_previousHandler = nullptr;
 
@@ -183,7 +202,7 @@ class TestInsight : public QObject {
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setScenario(eventScenario());
-        model.scan(eventSamples());
+        model.scan(windowOf(eventSamples()));
         QCOMPARE(model.rowCount(), static_cast<int>(kExpectedEvents.size()));
         for (std::size_t i = 0; i < kExpectedEvents.size(); ++i) {
             const auto& event = model.events()[i];
@@ -219,8 +238,8 @@ class TestInsight : public QObject {
             for (std::size_t i = 0; i < batch && growing.size() < all.size(); ++i) {
                 growing.push_back(all[growing.size()]);
             }
-            model.scan(growing);
-            model.scan(growing);  // a repeated notification adds nothing
+            model.scan(windowOf(growing));
+            model.scan(windowOf(growing));  // a repeated notification adds nothing
         }
         QCOMPARE(growing.size(), all.size());
         QCOMPARE(model.rowCount(), static_cast<int>(kExpectedEvents.size()));
@@ -236,12 +255,12 @@ class TestInsight : public QObject {
         early.setScenario(eventScenario());
         std::vector<goflow::sim::Sample> upTo21(all.begin(), all.begin() + 21);
         QCOMPARE(upTo21.back().time, goflow::Duration(2100ms));
-        early.scan(upTo21);
+        early.scan(windowOf(upTo21));
         QCOMPARE(early.rowCount(), 10);
         QCOMPARE(early.events().back().kind, Kind::LatencyAboveTimeout);
 
         // A shorter vector is a new run: the log starts over.
-        model.scan(std::vector<goflow::sim::Sample>(all.begin(), all.begin() + 2));
+        model.scan(windowOf(std::vector<goflow::sim::Sample>(all.begin(), all.begin() + 2)));
         QCOMPARE(reset.count(), 1);
         QCOMPARE(model.rowCount(), 2);
     }
@@ -249,7 +268,7 @@ class TestInsight : public QObject {
     void eventLogJumpsToEventTime() {
         EventLogModel model;
         model.setScenario(eventScenario());
-        model.scan(eventSamples());
+        model.scan(windowOf(eventSamples()));
         QSignalSpy jumps(&model, &EventLogModel::jumpRequested);
         model.activate(2);
         QCOMPARE(jumps.count(), 1);
@@ -263,7 +282,7 @@ class TestInsight : public QObject {
         EventLogModel model;
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.scan(eventSamples());
+        model.scan(windowOf(eventSamples()));
         QCOMPARE(model.rowCount(), 0);
     }
 
@@ -302,6 +321,45 @@ class TestInsight : public QObject {
         // Loading another scenario clears the log.
         QVERIFY(controller.load(QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json")));
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    void eventLogSeesEarlyEventsOfLongRun() {
+        // 150 s sampled every 10 ms: 15,000 samples, more than the controller keeps. The bucket
+        // runs dry in the first second, long before the oldest sample kept at the end.
+        const QString json = QStringLiteral(R"({"version": 1, "name": "long",
+            "sample_interval_ms": 10,
+            "load": {"phases": [{"rate": 50, "duration_s": 150}]},
+            "limiters": [{"type": "token_bucket", "rate": 20, "burst": 10}],
+            "pool": {"workers": 4, "queue_capacity": 8,
+                     "service_time": {"distribution": "constant", "mean_ms": 5}}})");
+        for (const bool simulate : {true, false}) {
+            StudioController controller;
+            EventLogModel events;
+            TheoryModel theory;
+            events.setController(&controller);
+            theory.setController(&controller);
+            QVERIFY2(controller.loadScenarioText(json, QString(), QString()),
+                     qPrintable(controller.errorMessage()));
+            controller.setSpeed(StudioController::Speed::AsFastAsPossible);
+            if (simulate) {
+                controller.simulate();
+            } else {
+                controller.run();
+            }
+            QTRY_COMPARE_WITH_TIMEOUT(controller.state(), StudioController::RunState::Finished,
+                                      30000);
+            QCOMPARE(controller.sampleCount(), 15000);
+            QCOMPARE(controller.keptSampleCount(),
+                     static_cast<int>(goflow::app::SampleWindow::kDefaultCapacity));
+            QVERIFY(controller.keptFromSeconds() > 49.0);
+            QVERIFY(events.rowCount() > 0);
+            const auto& first = events.events().front();
+            QVERIFY2(first.kind == Kind::BurstExhausted && first.seconds < 1.0,
+                     qPrintable(describe(events)));
+            // The theory model measured every sample of the load, not only those kept.
+            QVERIFY(theory.hasMeasurement());
+            compareClose(theory.measuredSeconds(), 150, 1e-6, "measured seconds");
+        }
     }
 
     // Formulas
@@ -539,10 +597,15 @@ class TestInsight : public QObject {
         QVERIFY2(model.available(), qPrintable(model.unavailableReason()));
         const auto result = goflow::sim::simulate(scenario);
         // Half the samples, then all of them: the measurement adds up incrementally.
-        std::vector<goflow::sim::Sample> half(result.samples.begin(),
-                                              result.samples.begin() + result.samples.size() / 2);
-        model.scan(half);
-        model.scan(result.samples);
+        const auto middle =
+            result.samples.begin() + static_cast<std::ptrdiff_t>(result.samples.size() / 2);
+        // The run has more samples than the controller keeps; delivered in pieces, the model
+        // still measures every one.
+        QVERIFY(result.samples.size() > goflow::app::SampleWindow::kDefaultCapacity);
+        goflow::app::SampleWindow window;
+        const auto scan = [&](const goflow::app::SampleWindow& w) { model.scan(w); };
+        deliver(window, {result.samples.begin(), middle}, scan);
+        deliver(window, {middle, result.samples.end()}, scan);
         QVERIFY(model.hasMeasurement());
         compareClose(model.measuredSeconds(), 2000, 1e-6, "measured seconds");
         const auto relative = [](double measured, double predicted) {
@@ -587,7 +650,7 @@ class TestInsight : public QObject {
         QCOMPARE(series.at(1), QPointF(50, model.meanWaitMs()));
 
         // A new run starts the measurement over.
-        model.scan({});
+        model.scan(goflow::app::SampleWindow{});
         QVERIFY(!model.hasMeasurement());
     }
 

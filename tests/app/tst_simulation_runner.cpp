@@ -201,6 +201,59 @@ class TestSimulationRunner : public QObject {
         QCOMPARE(runner.summary().completed, expected.summary.completed);
     }
 
+    void longRunKeepsNewestSamplesAndAnnouncesAll_data() {
+        QTest::addColumn<bool>("simulate");
+        QTest::newRow("simulate") << true;
+        QTest::newRow("as fast as possible") << false;
+    }
+
+    void longRunKeepsNewestSamplesAndAnnouncesAll() {
+        QFETCH(bool, simulate);
+        // 25,000 samples, two and a half times what the runner keeps.
+        auto scenario = goflow::sim::load_scenario(R"({
+            "version": 1, "name": "long", "sample_interval_ms": 10,
+            "load": {"phases": [{"rate": 40, "duration_s": 250}]},
+            "pool": {"workers": 2, "queue_capacity": 10,
+                     "service_time": {"distribution": "constant", "mean_ms": 5}}})");
+        QVERIFY(scenario.ok());
+        const auto expected = goflow::sim::simulate(*scenario);
+        const std::size_t capacity = goflow::app::SampleWindow::kDefaultCapacity;
+        QVERIFY(expected.samples.size() > 2 * capacity);
+
+        SimulationRunner runner;
+        std::size_t nextIndex = 0;
+        bool contiguous = true;
+        bool withinWindow = true;
+        std::uint64_t admitted = 0;
+        QObject::connect(
+            &runner, &SimulationRunner::samplesAppended, &runner, [&](int first, int count) {
+                contiguous = contiguous && static_cast<std::size_t>(first) == nextIndex;
+                withinWindow = withinWindow && static_cast<std::size_t>(count) <= capacity &&
+                               runner.samples().firstIndex() <= static_cast<std::size_t>(first);
+                for (int i = first; i < first + count; ++i) {
+                    admitted += runner.samples()[static_cast<std::size_t>(i)].admitted;
+                }
+                nextIndex = static_cast<std::size_t>(first + count);
+            });
+        if (simulate) {
+            runner.simulate(*scenario);
+        } else {
+            runner.start(*scenario, SimulationRunner::kAsFastAsPossible);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(runner.state(), SimulationRunner::State::Finished, 30000);
+        QVERIFY(contiguous);
+        QVERIFY(withinWindow);
+        QCOMPARE(nextIndex, expected.samples.size());
+        // A slot that reads each piece as it arrives sees every sample.
+        QCOMPARE(admitted, expected.summary.admitted);
+        QCOMPARE(runner.samples().size(), capacity);
+        QCOMPARE(runner.samples().endIndex(), expected.samples.size());
+        QCOMPARE(runner.samples().back().time, expected.samples.back().time);
+        QCOMPARE(runner.samples().front().time,
+                 expected.samples[expected.samples.size() - capacity].time);
+        QCOMPARE(runner.summary().completed, expected.summary.completed);
+    }
+
     void showRecordedRunReplacesSamples() {
         SimulationRunner runner;
         goflow::sim::Sample sample;

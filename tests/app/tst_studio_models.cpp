@@ -425,11 +425,18 @@ class TestStudioModels : public QObject {
         StudioController controller;
         QVERIFY(controller.load(kApiBurst));
         const std::size_t count = ChartFeeder::kWindow + 50;
-        controller.showRecordedRun(evenlySpacedSamples(count), {});
+        auto samples = evenlySpacedSamples(count);
+        for (auto& sample : samples) {
+            sample.admitted = 3;
+        }
+        controller.showRecordedRun(std::move(samples), {});
         ChartFeeder feeder;
         feeder.setController(&controller);
 
-        // Following the run: the newest kWindow samples.
+        // The controller keeps the newest kWindow samples, and the series covers all of them.
+        QCOMPARE(controller.sampleCount(), static_cast<int>(count));
+        QCOMPARE(controller.keptSampleCount(), ChartFeeder::kWindow);
+        QVERIFY(std::abs(controller.keptFromSeconds() - 5.1) < 1e-9);
         QList<QPointF> points = feeder.points(Metric::QueueDepth);
         QCOMPARE(points.size(), ChartFeeder::kWindow);
         QCOMPARE(points.front().y(), 50.0);
@@ -437,19 +444,27 @@ class TestStudioModels : public QObject {
         QVERIFY(std::abs(feeder.timeStart() - 5.1) < 1e-9);
         QVERIFY(std::abs(feeder.timeSpan() - 0.1 * count) < 1e-9);
 
-        // A cursor near the start shows the first kWindow samples.
+        // The cursor cannot go before the oldest sample kept, and stands on it.
         controller.setCursorSeconds(0.1);
-        points = feeder.points(Metric::QueueDepth);
-        QCOMPARE(points.size(), ChartFeeder::kWindow);
-        QCOMPARE(points.front().y(), 0.0);
-        QCOMPARE(feeder.timeStart(), 0.0);
-
-        // A cursor in the middle centres the window on it.
-        controller.stepCursor(ChartFeeder::kWindow / 2 + 20);
-        QCOMPARE(controller.cursorIndex(), ChartFeeder::kWindow / 2 + 20);
-        points = feeder.points(Metric::QueueDepth);
-        QCOMPARE(points.size(), ChartFeeder::kWindow);
-        QCOMPARE(points.front().y(), 20.0);
+        QVERIFY(std::abs(controller.cursorSeconds() - 5.1) < 1e-9);
+        QCOMPARE(controller.cursorIndex(), 50);
+        QCOMPARE(feeder.valueAt(Metric::QueueDepth), 50.0);
+        controller.stepCursor(-5);
+        QCOMPARE(controller.cursorIndex(), 50);
+        // Stepping forward reaches the newest sample and stops there.
+        controller.stepCursor(ChartFeeder::kWindow + 7);
+        QCOMPARE(controller.cursorIndex(), static_cast<int>(count) - 1);
+        QCOMPARE(feeder.valueAt(Metric::QueueDepth), static_cast<double>(count - 1));
+        // The points do not depend on the cursor.
+        QCOMPARE(feeder.points(Metric::QueueDepth), points);
+        // The rate of the oldest kept sample divides by the scenario's sample interval, since
+        // the sample before it is gone.
+        controller.setCursorSeconds(0);
+        QCOMPARE(controller.cursorIndex(), 50);
+        QVERIFY(std::abs(feeder.valueAt(Metric::AdmittedPerSecond) -
+                         3 / controller.sampleIntervalSeconds()) < 1e-9);
+        controller.stepCursor(1);
+        QVERIFY(std::abs(feeder.valueAt(Metric::AdmittedPerSecond) - 30.0) < 1e-9);
     }
 
     void decimatePassesShortSeriesThrough() {

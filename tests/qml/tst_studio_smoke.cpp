@@ -56,7 +56,7 @@ QList<QXYSeries*> seriesOf(QObject* chart) {
 // A queueing-theory line has points only on the pool's chart of a scenario that theory
 // describes, and none otherwise.
 void checkChartHasPoints(QObject* chart, const QString& label,
-                         const std::vector<goflow::sim::Sample>& samples) {
+                         const goflow::app::SampleWindow& samples) {
     const std::size_t sampleCount = samples.size();
     const QList<QXYSeries*> series = seriesOf(chart);
     const QJSValue specList = chart->property("seriesSpecs").value<QJSValue>();
@@ -97,8 +97,8 @@ void checkChartHasPoints(QObject* chart, const QString& label,
             };
             const std::size_t first =
                 sampleCount > static_cast<std::size_t>(ChartFeeder::kWindow)
-                    ? sampleCount - static_cast<std::size_t>(ChartFeeder::kWindow)
-                    : 0;
+                    ? samples.endIndex() - static_cast<std::size_t>(ChartFeeder::kWindow)
+                    : samples.firstIndex();
             QCOMPARE(xy->at(0).x(), seconds(samples[first].time));
             QCOMPARE(xy->at(xy->count() - 1).x(), seconds(samples.back().time));
         }

@@ -241,6 +241,56 @@ class TestEngine : public QObject {
         QCOMPARE(engine.summary().completed, one_shot.summary.completed);
     }
 
+    void takenSamplesAddUpToOneShot() {
+        const auto one_shot = goflow::sim::simulate(burst_scenario(5));
+        Engine engine(burst_scenario(5));
+        std::vector<goflow::sim::Sample> taken;
+        for (Duration t = 0ms; !engine.finished(); t += 370ms) {
+            engine.run_until(t);
+            auto piece = engine.take_samples();
+            QVERIFY(engine.samples().empty());
+            taken.insert(taken.end(), piece.begin(), piece.end());
+            QCOMPARE(engine.sample_count(), taken.size());
+        }
+        QVERIFY(engine.take_samples().empty());
+        QVERIFY(same_samples(taken, one_shot.samples));
+        QCOMPARE(engine.sample_count(), one_shot.samples.size());
+        // Taking samples changes no total.
+        QCOMPARE(engine.summary().completed, one_shot.summary.completed);
+        QCOMPARE(engine.summary().latency_p99_ms, one_shot.summary.latency_p99_ms);
+    }
+
+    void intervalWaitFollowsHandCalculation() {
+        // One worker, 150 ms of service, 30 requests 100 ms apart from t = 0: the worker never
+        // idles, so request k starts at 150k ms after waiting 50k ms. A sample's mean wait is
+        // the mean of 50k over the starts in its interval; the first interval includes t = 0.
+        auto scenario = goflow::sim::load_scenario(R"({"version": 1, "name": "wait",
+            "sample_interval_ms": 300,
+            "load": {"arrivals": "even", "phases": [{"rate": 10, "duration_s": 3}]},
+            "pool": {"workers": 1, "queue_capacity": 100,
+                     "service_time": {"distribution": "constant", "mean_ms": 150}}})");
+        QVERIFY(scenario.ok());
+        const auto result = goflow::sim::simulate(*scenario);
+        QCOMPARE(result.summary.offered, std::uint64_t{30});
+        QCOMPARE(result.samples.size(), std::size_t{15});  // the last start is at 4,350 ms
+        for (const auto& sample : result.samples) {
+            const auto end = sample.time.count() / 1'000'000;
+            double sum = 0;
+            int starts = 0;
+            for (int k = 0; k < 30; ++k) {
+                const int start = 150 * k;
+                if (start <= end && (start > end - 300 || end == 300)) {
+                    sum += 50.0 * k;
+                    ++starts;
+                }
+            }
+            QVERIFY(starts > 0);
+            QCOMPARE(sample.stations[0].wait_mean_ms, sum / starts);
+        }
+        // Over the whole run the mean wait is 50 * 29 / 2 ms.
+        QCOMPARE(result.summary.stations[0].mean_wait_ms, 725.0);
+    }
+
     void everyRequestIsAccountedFor() {
         const Scenario s = burst_scenario(9);
         const auto result = goflow::sim::simulate(s);

@@ -106,6 +106,26 @@ class TestLiveRunner : public QObject {
         runner.stop();
     }
 
+    void samplesCarryQueueWait() {
+        // One worker of 50 ms and a request every 25 ms: request k waits about 25k ms, so the
+        // last of the 40 waits close to a second.
+        auto scenario = goflow::sim::load_scenario(R"({
+            "version": 1, "name": "wait", "sample_interval_ms": 100,
+            "load": {"arrivals": "even", "phases": [{"rate": 40, "duration_s": 1}]},
+            "pool": {"workers": 1, "queue_capacity": 100,
+                     "service_time": {"distribution": "constant", "mean_ms": 50}}})");
+        QVERIFY(scenario.ok());
+        LiveRunner runner(*scenario, {.speed = 10});
+        runner.start();
+        QVERIFY(runner.wait(60s));
+        double longest = 0;
+        for (const auto& sample : runner.samples()) {
+            QVERIFY(sample.stations[0].wait_mean_ms >= 0);
+            longest = std::max(longest, sample.stations[0].wait_mean_ms);
+        }
+        QVERIFY2(longest > 300 && longest < 1500, qPrintable(QString::number(longest)));
+    }
+
     void samplesFromReturnsTheTail() {
         auto scenario = goflow::sim::load_scenario(R"({
             "version": 1, "name": "tail", "sample_interval_ms": 100,
@@ -123,6 +143,14 @@ class TestLiveRunner : public QObject {
         QCOMPARE(tail.front().time, all[2].time);
         QVERIFY(runner.samples_from(all.size()).empty());
         QVERIFY(runner.samples_from(all.size() + 7).empty());
+
+        // Taking the samples hands over the same ones and leaves none behind.
+        const auto taken = runner.take_samples();
+        QCOMPARE(taken.size(), all.size());
+        QCOMPARE(taken.back().time, all.back().time);
+        QVERIFY(runner.samples().empty());
+        QVERIFY(runner.take_samples().empty());
+        QVERIFY(runner.samples_from(0).empty());
     }
 
     // The real AsyncWriter under the fail policy. A 120 ms sink behind a 1000-byte buffer

@@ -5,6 +5,7 @@
 #include <limits>
 #include <optional>
 #include <queue>
+#include <utility>
 
 #include "limiter_model.hpp"
 #include "load_generator.hpp"
@@ -84,6 +85,8 @@ struct Station {
     StationSummary totals;
     double wait_ns = 0;
     std::uint64_t waits = 0;
+    double interval_wait_ns = 0;  // the waits of the current sample interval
+    std::uint64_t interval_waits = 0;
 
     [[nodiscard]] int occupied() const { return working + static_cast<int>(blocked.size()); }
 };
@@ -158,7 +161,8 @@ class Engine::Impl {
     Summary summary() const;
 
     Scenario scenario_;
-    std::vector<Sample> samples_;
+    std::vector<Sample> samples_;   // recorded and not yet taken
+    std::size_t sample_count_ = 0;  // recorded since the start, taken or not
     Duration now_{};
     bool finished_ = false;
 
@@ -543,8 +547,11 @@ bool Engine::Impl::try_enter(std::uint32_t station, std::uint64_t job) {
 void Engine::Impl::start_service(std::uint32_t station, std::uint64_t job) {
     Station& s = stations_[station];
     ++s.working;
-    s.wait_ns += static_cast<double>((now_ - jobs_[job].entered_station).count());
+    const auto wait = static_cast<double>((now_ - jobs_[job].entered_station).count());
+    s.wait_ns += wait;
     ++s.waits;
+    s.interval_wait_ns += wait;
+    ++s.interval_waits;
     Duration service = random_.service.draw(s.config.service_time);
     std::uint32_t outcome = kServed;
     if (s.config.timeout && service > *s.config.timeout) {
@@ -889,6 +896,10 @@ void Engine::Impl::take_sample() {
         out.latency_p95_ms = to_ms(s.interval_latency.percentile(95));
         out.latency_p99_ms = to_ms(s.interval_latency.percentile(99));
         s.interval_latency.clear();
+        out.wait_mean_ms =
+            s.interval_waits ? s.interval_wait_ns / static_cast<double>(s.interval_waits) / 1e6 : 0;
+        s.interval_wait_ns = 0;
+        s.interval_waits = 0;
     }
     interval_.queue_depth = interval_.stations[0].queue_depth;
     interval_.busy_workers = interval_.stations[0].busy;
@@ -900,6 +911,7 @@ void Engine::Impl::take_sample() {
     interval_.latency_p99_ms = to_ms(interval_latency_.percentile(99));
     interval_latency_.clear();
     samples_.push_back(interval_);
+    ++sample_count_;
     interval_ = Sample{};
 
     if (drained()) {
@@ -979,6 +991,14 @@ const Scenario& Engine::scenario() const {
 
 const std::vector<Sample>& Engine::samples() const {
     return impl_->samples_;
+}
+
+std::vector<Sample> Engine::take_samples() {
+    return std::exchange(impl_->samples_, {});
+}
+
+std::size_t Engine::sample_count() const {
+    return impl_->sample_count_;
 }
 
 Summary Engine::summary() const {

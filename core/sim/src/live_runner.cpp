@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "goflow/worker_pool.hpp"
 #include "goflow/writer.hpp"
@@ -195,7 +196,12 @@ class LiveRunner::Impl {
     std::condition_variable_any wake_;  // the driver waits here for its next event
     std::condition_variable finished_cv_;  // signalled when the run finishes
     bool finished_ = false;
-    std::vector<Sample> samples_;
+    std::vector<Sample> samples_;  // recorded and not yet taken
+    struct WaitTotals {
+        std::uint64_t count = 0;
+        std::uint64_t sum_ns = 0;
+    };
+    std::vector<WaitTotals> last_waits_;  // each pool's queue-wait totals at the last sample
     Summary totals_;
 
   private:
@@ -614,11 +620,21 @@ void LiveRunner::Impl::take_sample() {
             }
         }
     }
-    for (const auto& station : stations_) {
-        const WorkerPoolSnapshot snapshot = station->snapshot();
+    last_waits_.resize(stations_.size());
+    for (std::size_t i = 0; i < stations_.size(); ++i) {
+        const WorkerPoolSnapshot snapshot = stations_[i]->snapshot();
         StationSample s;
         s.queue_depth = static_cast<int>(snapshot.queued);
         s.busy = static_cast<int>(snapshot.running);
+        // The pool's wait histogram counts from its start and reads the scaled clock, so the
+        // interval's mean in scenario time is the growth of its sum over the growth of its count.
+        const HistogramSnapshot& waits = snapshot.queue_wait;
+        const std::uint64_t count = waits.count - last_waits_[i].count;
+        if (count > 0) {
+            const auto sum_ns = static_cast<double>(waits.sum_ns - last_waits_[i].sum_ns);
+            s.wait_mean_ms = sum_ns / static_cast<double>(count) / 1e6;
+        }
+        last_waits_[i] = {waits.count, waits.sum_ns};
         interval_.stations.push_back(s);
     }
     interval_.queue_depth = interval_.stations[0].queue_depth;
@@ -634,7 +650,8 @@ void LiveRunner::Impl::take_sample() {
     interval_.latency_p95_ms = to_ms(interval_latency_.percentile(95));
     interval_.latency_p99_ms = to_ms(interval_latency_.percentile(99));
     interval_latency_.clear();
-    samples_.push_back(interval_);
+    const Duration sampled_at = interval_.time;
+    samples_.push_back(std::move(interval_));
     interval_ = Sample{};
 
     if (drained()) {
@@ -653,7 +670,7 @@ void LiveRunner::Impl::take_sample() {
         finished_cv_.notify_all();
         return;
     }
-    schedule(samples_.back().time + scenario_.sample_interval, EventKind::sample);
+    schedule(sampled_at + scenario_.sample_interval, EventKind::sample);
 }
 
 // Copies the writer's byte counters, written records and mean sink call time into `summary`.
@@ -822,6 +839,11 @@ std::vector<Sample> LiveRunner::samples_from(std::size_t first) const {
         return {};
     }
     return {samples.begin() + static_cast<std::ptrdiff_t>(first), samples.end()};
+}
+
+std::vector<Sample> LiveRunner::take_samples() {
+    std::lock_guard guard(impl_->mutex_);
+    return std::exchange(impl_->samples_, {});
 }
 
 std::vector<Sample> LiveRunner::samples() const {

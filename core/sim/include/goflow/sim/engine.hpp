@@ -28,7 +28,8 @@
 // After the load ends the engine runs until every attempt has left the system, so at the end
 //     offered = completed + failed + dropped   and   admitted = served + errors.
 // The same scenario and seed give the same numbers, bit for bit. Memory is bounded by the number
-// of stations and requests in flight, plus one Sample per interval.
+// of stations and requests in flight, plus one Sample per interval that the caller has not taken
+// with take_samples().
 //
 //     goflow::sim::Engine engine(scenario);
 //     engine.run_until(std::chrono::seconds(5));  // step, e.g. paced for a replay
@@ -58,6 +59,9 @@ struct StationSample {
     double latency_p50_ms = 0;
     double latency_p95_ms = 0;
     double latency_p99_ms = 0;
+    // Mean queue wait, in ms, of the items that started service in the interval (a wait of 0
+    // included); 0 when none started. Queueing theory's Wq is its long-run average.
+    double wait_mean_ms = 0;
 };
 
 struct Sample {
@@ -175,7 +179,14 @@ class Engine {
     [[nodiscard]] bool finished() const;
     [[nodiscard]] Duration now() const;
     [[nodiscard]] const Scenario& scenario() const;
+    // The samples recorded and not yet taken with take_samples(), oldest first.
     [[nodiscard]] const std::vector<Sample>& samples() const;
+    // Moves out the samples that samples() holds and stops keeping them. A caller that keeps a
+    // bounded window of its own calls this as it goes, so a long run does not hold every sample
+    // twice.
+    [[nodiscard]] std::vector<Sample> take_samples();
+    // Number of samples recorded since the start of the run, taken or not.
+    [[nodiscard]] std::size_t sample_count() const;
     [[nodiscard]] Summary summary() const;
 
   private:

@@ -106,10 +106,13 @@ class LiveRunner {
     // and live changes so far. Other names are rejected with a message.
     [[nodiscard]] Result<double> parameter(std::string_view parameter) const;
 
-    // Returns a copy of the samples so far.
+    // Returns a copy of the samples recorded and not yet taken with take_samples().
     [[nodiscard]] std::vector<Sample> samples() const;
-    // Returns a copy of the samples from index `first` on; empty when there are no more.
+    // Returns a copy of those samples from index `first` on; empty when there are no more.
     [[nodiscard]] std::vector<Sample> samples_from(std::size_t first) const;
+    // Moves out the samples not yet taken and stops keeping them, so that a caller that keeps
+    // its own bounded window does not make a long run hold every sample.
+    [[nodiscard]] std::vector<Sample> take_samples();
     [[nodiscard]] Summary summary() const;
     [[nodiscard]] const ScaledClock& clock() const;
 
