@@ -1,11 +1,8 @@
 // Tests of the Studio's insight column: the event log, the queueing theory overlay and the
 // formulas behind it, and the column inside the main window.
 
-#include <QtQml/qqmlextensionplugin.h>
 #include <QAbstractItemModelTester>
 #include <QApplication>
-#include <QDir>
-#include <QQmlApplicationEngine>
 #include <QQuickWindow>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -21,27 +18,15 @@
 #include "goflow/sim/engine.hpp"
 #include "queueing_theory.h"
 #include "studio_controller.h"
+#include "studio_window.h"
 #include "theory_model.h"
-
-Q_IMPORT_QML_PLUGIN(Goflow_StudioPlugin)
 
 using namespace std::chrono_literals;
 using Kind = EventLogModel::Kind;
+using goflow::test::StudioWindow;
 namespace queueing = goflow::app::queueing;
 
 namespace {
-
-QStringList g_messages;
-QtMessageHandler g_previousHandler = nullptr;
-
-// Records every warning and error; Qt Test's own output still goes through.
-void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message) {
-    if (type != QtDebugMsg && type != QtInfoMsg &&
-        !message.startsWith(QLatin1String("QStandardPaths:"))) {
-        g_messages.append(message);
-    }
-    g_previousHandler(type, context, message);
-}
 
 goflow::sim::Scenario parse(const QByteArray& json) {
     auto scenario = goflow::sim::load_scenario(json.toStdString());
@@ -172,10 +157,6 @@ class TestInsight : public QObject {
     Q_OBJECT
 
   private slots:
-    void initTestCase() { g_previousHandler = qInstallMessageHandler(recordMessage); }
-
-    void cleanupTestCase() { qInstallMessageHandler(g_previousHandler); }
-
     // Event log
 
     void eventLogReportsEachEpisodeOnce() {
@@ -615,39 +596,31 @@ class TestInsight : public QObject {
             file.close();
             directory = dir.path();
         }
-        g_messages.clear();
 
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-        engine.setInitialProperties({
-            {QStringLiteral("scenarioDirectory"), directory},
-            {QStringLiteral("initialScenario"), path},
-            {QStringLiteral("autoRun"), true},
-            {QStringLiteral("initialSpeed"), QStringLiteral("max")},
-        });
-        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
-        QVERIFY(window != nullptr);
-        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
-        QVERIFY(controller != nullptr);
+        StudioWindow studio;
+        QVERIFY2(studio.load({.scenarioDirectory = directory,
+                              .scenario = path,
+                              .autoRun = true,
+                              .speed = QStringLiteral("max")}),
+                 qPrintable(studio.errorString()));
+        StudioController* controller = studio.controller();
         QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 30000);
-        QVERIFY(QTest::qWaitForWindowExposed(window));
+        QVERIFY(QTest::qWaitForWindowExposed(studio.window()));
 
-        auto* log = window->findChild<EventLogModel*>(QStringLiteral("eventLog"));
+        auto* log = studio.find<EventLogModel>(QStringLiteral("eventLog"));
         QVERIFY(log != nullptr);
         QVERIFY2(log->rowCount() > 0, "the event log is empty after the run");
-        auto* list = window->findChild<QObject*>(QStringLiteral("eventList"));
+        auto* list = studio.find(QStringLiteral("eventList"));
         QVERIFY(list != nullptr);
         QTRY_COMPARE(list->property("count").toInt(), log->rowCount());
-        auto* model = window->findChild<TheoryModel*>(QStringLiteral("theory"));
+        auto* model = studio.find<TheoryModel>(QStringLiteral("theory"));
         QVERIFY(model != nullptr);
         QCOMPARE(model->available(), theory);
         QVERIFY(model->hasMeasurement());
         QVERIFY(!model->lookFor().isEmpty());
 
         // The column leaves room for the charts, which still show the whole run.
-        QObject* queueChart = window->findChild<QObject*>(QStringLiteral("queueChart"));
+        QObject* queueChart = studio.find(QStringLiteral("queueChart"));
         QVERIFY(queueChart != nullptr);
         const QVariantList queueSeries = queueChart->property("seriesObjects").toList();
         QVERIFY(!queueSeries.isEmpty());
@@ -656,20 +629,16 @@ class TestInsight : public QObject {
         QCOMPARE(static_cast<std::size_t>(queue->count()), controller->samples().size());
 
         // The column forwards a picked event as a jump request.
-        auto* column = window->findChild<QObject*>(QStringLiteral("insightColumn"));
+        auto* column = studio.find(QStringLiteral("insightColumn"));
         QVERIFY(column != nullptr);
         QSignalSpy jumps(column, SIGNAL(jumpRequested(double)));
         log->activate(0);
         QCOMPARE(jumps.count(), 1);
 
-        const QImage image = window->grabWindow();
-        QVERIFY(!image.isNull());
-        const QString shot =
-            QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
-                .filePath(QStringLiteral("insight-%1.png").arg(QFileInfo(path).completeBaseName()));
-        QVERIFY(image.save(shot));
+        QVERIFY(studio.saveScreenshot(QStringLiteral(GOFLOW_SCREENSHOT_DIR "/insight-%1.png")
+                                          .arg(QFileInfo(path).completeBaseName())));
 
-        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+        GOFLOW_VERIFY_NO_MESSAGES(studio);
     }
 };
 
