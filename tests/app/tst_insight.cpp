@@ -613,6 +613,9 @@ class TestInsight : public QObject {
         auto* list = studio.find(QStringLiteral("eventList"));
         QVERIFY(list != nullptr);
         QTRY_COMPARE(list->property("count").toInt(), log->rowCount());
+        auto* emptyText = studio.find<QQuickItem>(QStringLiteral("eventEmptyText"));
+        QVERIFY(emptyText != nullptr);
+        QVERIFY(!emptyText->isVisible());
         auto* model = studio.find<TheoryModel>(QStringLiteral("theory"));
         QVERIFY(model != nullptr);
         QCOMPARE(model->available(), theory);
@@ -637,6 +640,59 @@ class TestInsight : public QObject {
 
         QVERIFY(studio.saveScreenshot(QStringLiteral(GOFLOW_SCREENSHOT_DIR "/insight-%1.png")
                                           .arg(QFileInfo(path).completeBaseName())));
+
+        GOFLOW_VERIFY_NO_MESSAGES(studio);
+    }
+
+    void eventPaneTextFollowsRunState() {
+        // A light load on a large pool without limiters, timeouts or retries: no event at all.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("calm.json"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(queueingJson(20, 10, 8, 1000, 10));
+        file.close();
+
+        StudioWindow studio;
+        QVERIFY2(studio.load({.scenarioDirectory = dir.path(),
+                              .scenario = path,
+                              .speed = QStringLiteral("max")}),
+                 qPrintable(studio.errorString()));
+        QVERIFY(QTest::qWaitForWindowExposed(studio.window()));
+        StudioController* controller = studio.controller();
+        auto* log = studio.find<EventLogModel>(QStringLiteral("eventLog"));
+        QVERIFY(log != nullptr);
+        auto* emptyText = studio.find<QQuickItem>(QStringLiteral("eventEmptyText"));
+        QVERIFY(emptyText != nullptr);
+        const auto text = [emptyText] { return emptyText->property("text").toString(); };
+
+        // Before any run the pane invites the user to start one.
+        QCOMPARE(controller->state(), StudioController::RunState::Idle);
+        QVERIFY(emptyText->isVisible());
+        QVERIFY2(text().startsWith(QLatin1String("No events yet. Run the scenario")),
+                 qPrintable(text()));
+
+        // A paused run with samples has had no events so far.
+        controller->step();
+        QTRY_VERIFY(controller->sampleCount() >= 1);
+        QCOMPARE(controller->state(), StudioController::RunState::Paused);
+        QVERIFY2(text().startsWith(QLatin1String("No notable events so far.")), qPrintable(text()));
+
+        // A stopped run keeps its samples and ended before any event.
+        controller->stop();
+        QCOMPARE(controller->state(), StudioController::RunState::Idle);
+        QVERIFY(controller->sampleCount() >= 1);
+        QVERIFY2(text().startsWith(QLatin1String("The run stopped before any notable event.")),
+                 qPrintable(text()));
+
+        // After a finished run without events the pane states that the run had none.
+        controller->run();
+        QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 30000);
+        QCOMPARE(log->rowCount(), 0);
+        QVERIFY(emptyText->isVisible());
+        QVERIFY2(text().startsWith(QLatin1String("The run finished without notable events")),
+                 qPrintable(text()));
+        QVERIFY(studio.saveScreenshot(QStringLiteral(GOFLOW_SCREENSHOT_DIR "/insight-calm.png")));
 
         GOFLOW_VERIFY_NO_MESSAGES(studio);
     }
