@@ -3,6 +3,7 @@
 // Main.qml restoring and updating the settings (theme, tab, scenario, speed, Ctrl+Shift+T).
 
 #include <QApplication>
+#include <QQuickItem>
 #include <QQuickWindow>
 #include <QRegularExpression>
 #include <QSettings>
@@ -21,6 +22,35 @@ namespace {
 
 QSettings rawStore() {
     return QSettings(QStringLiteral("goflow"), QStringLiteral("goflow Studio"));
+}
+
+// Returns the colour that `control` draws its label with: its palette's buttonText in the colour
+// group of the control's state, which is the disabled group while it is disabled.
+QColor buttonTextOf(const QObject* control) {
+    auto* palette = control->property("palette").value<QObject*>();
+    return palette != nullptr ? palette->property("buttonText").value<QColor>() : QColor();
+}
+
+// Checks that the disabled Pause button's label is dimmer than the enabled Run button's: its
+// lightness lies closer to the window's.
+void checkDisabledButtonIsDimmer(const StudioWindow& studio) {
+    auto* run = studio.find<QQuickItem>(QStringLiteral("runButton"));
+    auto* pause = studio.find<QQuickItem>(QStringLiteral("pauseButton"));
+    QVERIFY(run != nullptr);
+    QVERIFY(pause != nullptr);
+    QVERIFY(run->isEnabled());
+    QVERIFY(!pause->isEnabled());
+    const QColor enabled = buttonTextOf(run);
+    const QColor disabled = buttonTextOf(pause);
+    QVERIFY(enabled.isValid());
+    QVERIFY(disabled.isValid());
+    const double window = studio.window()->color().lightnessF();
+    const double enabledGap = std::abs(enabled.lightnessF() - window);
+    const double disabledGap = std::abs(disabled.lightnessF() - window);
+    QVERIFY2(
+        disabledGap < enabledGap * 0.7,
+        qPrintable(QStringLiteral("enabled %1, disabled %2 on window %3")
+                       .arg(enabled.name(), disabled.name(), studio.window()->color().name())));
 }
 
 }  // namespace
@@ -220,6 +250,7 @@ class TestStudioSettings : public QObject {
 
         const QColor darkWindow = window->color();
         QVERIFY2(darkWindow.lightnessF() < 0.5, qPrintable(darkWindow.name()));
+        checkDisabledButtonIsDimmer(studio);
 
         auto* pageBar = studio.find(QStringLiteral("pageBar"));
         QVERIFY(pageBar != nullptr);
@@ -235,6 +266,7 @@ class TestStudioSettings : public QObject {
         QTest::keyClick(window, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
         QCOMPARE(settings.theme(), StudioSettings::ThemeChoice::Light);
         QVERIFY2(window->color().lightnessF() > 0.5, qPrintable(window->color().name()));
+        checkDisabledButtonIsDimmer(studio);
         QTest::keyClick(window, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
         QCOMPARE(settings.theme(), StudioSettings::ThemeChoice::Dark);
         QCOMPARE(window->color(), darkWindow);
