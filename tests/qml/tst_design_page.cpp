@@ -5,7 +5,6 @@
 #include <QApplication>
 #include <QQuickItem>
 #include <QQuickWindow>
-#include <QSettings>
 #include <QTemporaryDir>
 #include <QtCharts/QXYSeries>
 #include <QtTest>
@@ -36,11 +35,7 @@ class TestDesignPage : public QObject {
     Q_OBJECT
 
   private slots:
-    void initTestCase() {
-        QVERIFY(m_settingsDir.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-    }
+    void initTestCase() { QVERIFY(goflow::test::useSettingsDirectory(m_settingsDir)); }
 
     void designPageEditsAndRuns() {
         StudioWindow studio;

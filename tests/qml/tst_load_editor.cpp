@@ -6,7 +6,6 @@
 #include <QApplication>
 #include <QQuickItem>
 #include <QQuickWindow>
-#include <QSettings>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -60,11 +59,7 @@ class TestLoadEditor : public QObject {
     Q_OBJECT
 
   private slots:
-    void initTestCase() {
-        QVERIFY(m_settingsDir.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-    }
+    void initTestCase() { QVERIFY(goflow::test::useSettingsDirectory(m_settingsDir)); }
 
     void detectShapeOfPhases_data() {
         QTest::addColumn<QByteArray>("phases");

@@ -4,6 +4,7 @@
 #include <QImage>
 #include <QMutexLocker>
 #include <QQmlApplicationEngine>
+#include <QSettings>
 
 #include <atomic>
 
@@ -138,6 +139,15 @@ QQuickItem* findVisualItem(QQuickItem* root, const QString& name) {
         }
     }
     return nullptr;
+}
+
+bool useSettingsDirectory(const QTemporaryDir& directory) {
+    if (!directory.isValid()) {
+        return false;
+    }
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, directory.path());
+    return true;
 }
 
 bool saveScreenshot(QQuickWindow* window, const QString& path) {

@@ -8,6 +8,7 @@
 #include <QQuickWindow>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
 #include <QVariantMap>
 #include <QtTest>
 
@@ -105,6 +106,11 @@ class StudioWindow {
 
 // Returns the item named `name` among the visual descendants of `root`, including `root`.
 QQuickItem* findVisualItem(QQuickItem* root, const QString& name);
+
+// Makes QSettings store user settings as INI files in `directory`, so that a test reads and
+// writes none of the user's own settings, such as the Design tab's recent files. Returns false
+// when the directory could not be created.
+[[nodiscard]] bool useSettingsDirectory(const QTemporaryDir& directory);
 
 // Grabs `window` and saves the picture as `path`. Returns false when the grab is empty or the
 // file cannot be written.
