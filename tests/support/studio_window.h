@@ -24,7 +24,7 @@ namespace goflow::test {
 // every message on to the handler installed before it, so Qt Test's output still appears. Debug
 // and info messages, and Qt's "QStandardPaths:" notes about the runtime directory, are not
 // recorded. Messages that QTest::ignoreMessage() announced are recorded too, because the
-// recorder sees them before Qt Test does. At most one recorder may exist at a time.
+// recorder receives them before Qt Test's handler. At most one recorder may exist at a time.
 class MessageRecorder {
   public:
     MessageRecorder();
