@@ -386,6 +386,8 @@ ColumnLayout {
                     }
 
                     antialiasing: true
+                    backgroundColor: Theme.chartBackground
+                    plotAreaColor: Theme.chartPlotArea
                     legend.visible: false
                     backgroundRoundness: Theme.radius
                     margins.top: 2
@@ -400,6 +402,10 @@ ColumnLayout {
                         id: previewAxisX
                         min: 0
                         max: 1
+                        color: Theme.chartAxisLine
+                        labelsColor: Theme.chartAxisLabel
+                        gridLineColor: Theme.chartGrid
+                        titleBrush: Theme.chartAxisLabel
                         titleText: qsTr("time (s)")
                         labelFormat: "%.0f"
                         tickType: ValueAxis.TicksDynamic
@@ -410,6 +416,10 @@ ColumnLayout {
                         id: previewAxisY
                         min: 0
                         max: 1
+                        color: Theme.chartAxisLine
+                        labelsColor: Theme.chartAxisLabel
+                        gridLineColor: Theme.chartGrid
+                        titleBrush: Theme.chartAxisLabel
                         titleText: qsTr("requests/s")
                         labelFormat: "%.0f"
                         tickType: ValueAxis.TicksDynamic

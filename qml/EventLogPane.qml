@@ -9,6 +9,30 @@ Rectangle {
 
     required property EventLogModel eventModel
 
+    readonly property StudioController controller: eventModel.controller
+    readonly property int runState: controller ? controller.state : StudioController.Idle
+    readonly property bool hasSamples: controller !== null && controller.sampleCount > 0
+
+    // The text shown while the log is empty, which depends on how far the run got.
+    function emptyText() {
+        switch (pane.runState) {
+        case StudioController.Finished:
+            return qsTr("The run finished without notable events: none of its samples showed "
+                        + "a token bucket running dry, a full queue, a timeout or a retry storm.");
+        case StudioController.Running:
+        case StudioController.Paused:
+            return qsTr("No notable events so far. A token bucket running dry, a full queue, the "
+                        + "first timeout or a retry storm will show up here when it happens.");
+        default:
+            return pane.hasSamples
+                   ? qsTr("The run stopped before any notable event. A token bucket running dry, "
+                          + "a full queue, the first timeout or a retry storm would have shown up "
+                          + "here.")
+                   : qsTr("No events yet. Run the scenario: a token bucket running dry, a full "
+                          + "queue, the first timeout or a retry storm will show up here.");
+        }
+    }
+
     // Kinds that mark the end of an episode, drawn in the calm colour.
     function isRecovery(kind) {
         return kind === EventLogModel.TokensRecovered || kind === EventLogModel.QueueDrained
@@ -87,9 +111,9 @@ Rectangle {
             }
         }
         Label {
+            objectName: "eventEmptyText"
             visible: list.count === 0
-            text: qsTr("No events yet. Run the scenario: a token bucket running dry, a full "
-                       + "queue, the first timeout or a retry storm will show up here.")
+            text: pane.emptyText()
             color: Theme.mutedText
             wrapMode: Text.Wrap
             font.pixelSize: Theme.fontSize

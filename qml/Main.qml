@@ -35,16 +35,9 @@ ApplicationWindow {
     visible: true
     color: Theme.window
     palette.window: Theme.window
-    palette.windowText: Theme.text
-    palette.base: Theme.inputBackground
     palette.alternateBase: Theme.alternateInputBackground
-    palette.text: Theme.text
-    palette.button: Theme.controlBackground
-    palette.buttonText: Theme.text
     palette.brightText: Theme.highlightedText
-    palette.highlight: Theme.accent
     palette.highlightedText: Theme.highlightedText
-    palette.placeholderText: Theme.placeholderText
     palette.toolTipBase: Theme.toolTipBackground
     palette.toolTipText: Theme.toolTipText
     palette.link: Theme.link
@@ -54,6 +47,31 @@ ApplicationWindow {
     palette.mid: Theme.shadeMid
     palette.dark: Theme.shadeDark
     palette.shadow: Theme.shadeShadow
+    // Roles that disabled controls draw dimmer. A role set without a colour group applies to all
+    // three groups, and QML does not order it before a group's own setting, so these name each
+    // group.
+    palette.active.windowText: Theme.text
+    palette.inactive.windowText: Theme.text
+    palette.disabled.windowText: Theme.disabledText
+    palette.active.text: Theme.text
+    palette.inactive.text: Theme.text
+    palette.disabled.text: Theme.disabledText
+    palette.active.buttonText: Theme.text
+    palette.inactive.buttonText: Theme.text
+    palette.disabled.buttonText: Theme.disabledText
+    palette.active.placeholderText: Theme.placeholderText
+    palette.inactive.placeholderText: Theme.placeholderText
+    palette.disabled.placeholderText: Theme.disabledText
+    palette.active.button: Theme.controlBackground
+    palette.inactive.button: Theme.controlBackground
+    palette.disabled.button: Theme.disabledControlBackground
+    palette.active.base: Theme.inputBackground
+    palette.inactive.base: Theme.inputBackground
+    palette.disabled.base: Theme.disabledInputBackground
+    palette.active.highlight: Theme.accent
+    palette.inactive.highlight: Theme.accent
+    palette.disabled.highlight: Theme.disabledAccent
+
     title: controller.scenarioName.length > 0
            ? qsTr("goflow Studio — %1").arg(controller.scenarioName)
            : qsTr("goflow Studio")

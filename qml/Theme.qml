@@ -72,6 +72,13 @@ QtObject {
     readonly property color shadeDark: dark ? "#15181c" : "#9aa1ab"
     readonly property color shadeShadow: dark ? "#0c0e10" : "#6b727c"
     readonly property color marker: dark ? "#b393f0" : "#7a4fc4"
+    // Disabled controls: text between the enabled text and the window, on a flat background,
+    // so that an unavailable button or field reads as such. The window sets its palette's
+    // disabled colour group from these.
+    readonly property color disabledText: dark ? "#666e7a" : "#a0a7b0"
+    readonly property color disabledControlBackground: dark ? "#23272d" : "#eceef1"
+    readonly property color disabledInputBackground: dark ? "#20242a" : "#f0f1f3"
+    readonly property color disabledAccent: dark ? "#3a4a66" : "#b7c8e8"
 
     readonly property int spacing: 12
     readonly property int smallSpacing: 6

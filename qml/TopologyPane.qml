@@ -83,11 +83,14 @@ Rectangle {
                         elide: Text.ElideRight
                         Layout.fillWidth: true
                     }
+                    // Wraps, so that a long summary such as the writer's stays readable in
+                    // the narrow pane.
                     Label {
+                        objectName: "topologySummary"
                         text: element.summary
                         color: Theme.mutedText
                         font.pixelSize: Theme.smallFontSize
-                        elide: Text.ElideRight
+                        wrapMode: Text.Wrap
                         Layout.fillWidth: true
                     }
                 }

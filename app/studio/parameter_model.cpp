@@ -702,6 +702,36 @@ QString parseStages(const QString& text, double start, std::vector<LoadPhase>& p
     return {};
 }
 
+// Describes `load`'s phases in file order, with rates in requests/s, for example
+// "120 for 25 s, then 0 for 5 s". Lists at most four phases and counts the rest.
+QString describePhases(const LoadConfig& load) {
+    constexpr std::size_t kListed = 4;
+    QStringList parts;
+    for (std::size_t i = 0; i < load.phases.size() && i < kListed; ++i) {
+        const LoadPhase& p = load.phases[i];
+        const QString length = number(toSeconds(p.duration));
+        switch (p.shape) {
+            case LoadPhase::Shape::constant:
+                parts.append(tr("%1 for %2 s").arg(number(p.rate), length));
+                break;
+            case LoadPhase::Shape::ramp:
+                parts.append(tr("%1 to %2 for %3 s").arg(number(p.from), number(p.to), length));
+                break;
+            case LoadPhase::Shape::sine:
+                parts.append(tr("%1 ± %2 every %3 s for %4 s")
+                                 .arg(number(p.mean), number(p.amplitude),
+                                      number(toSeconds(p.period)), length));
+                break;
+        }
+    }
+    QString text = parts.join(tr(", then "));
+    if (load.phases.size() > kListed) {
+        text += ParameterModel::tr(", and %n more phases", nullptr,
+                                   static_cast<int>(load.phases.size() - kListed));
+    }
+    return text;
+}
+
 // A number row of a spike load: `field` selects the member of Spike.
 void spikeRow(Rows& rows, int classIndex, const QString& key, const QString& name,
               const QString& unit, double minimum, double maximum, bool minimumExclusive,
@@ -835,16 +865,8 @@ void openShapeRows(Rows& rows, int classIndex, LoadShape shape) {
                                tr("Phases read from the file that fit no shape here; choose a "
                                   "shape to replace them, or edit them in the file."));
             summary.readOnly();
-            summary.value([doc, c] {
-                const LoadConfig& load = doc->scenario().classes[c].load;
-                double peak = 0;
-                for (const LoadPhase& p : load.phases) {
-                    peak = std::max(peak, p.peak_rate());
-                }
-                return tr("%1 phases over %2 s, peak %3 requests/s")
-                    .arg(load.phases.size())
-                    .arg(number(toSeconds(load.duration())), number(peak));
-            });
+            summary.unit(tr("requests/s"));
+            summary.value([doc, c] { return describePhases(doc->scenario().classes[c].load); });
             rows.add(summary);
             break;
         }

@@ -325,8 +325,9 @@ ScenarioDocument::LoadShape ScenarioDocument::detectShape(const LoadConfig& load
     if (p.size() == 1 && p[0].shape == LoadPhase::Shape::sine) {
         return LoadShape::Sine;
     }
+    // A spike rises above the base rate. A drop, such as an idle phase at the end, is no spike.
     if ((p.size() == 2 || p.size() == 3) && all(LoadPhase::Shape::constant) &&
-        p[1].rate != p[0].rate && (p.size() == 2 || p[2].rate == p[0].rate)) {
+        p[1].rate > p[0].rate && (p.size() == 2 || p[2].rate == p[0].rate)) {
         return LoadShape::Spike;
     }
     if (!p.empty() && all(LoadPhase::Shape::ramp)) {

@@ -1,11 +1,8 @@
 // Tests of the Studio's insight column: the event log, the queueing theory overlay and the
 // formulas behind it, and the column inside the main window.
 
-#include <QtQml/qqmlextensionplugin.h>
 #include <QAbstractItemModelTester>
 #include <QApplication>
-#include <QDir>
-#include <QQmlApplicationEngine>
 #include <QQuickWindow>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -21,12 +18,12 @@
 #include "goflow/sim/engine.hpp"
 #include "queueing_theory.h"
 #include "studio_controller.h"
+#include "studio_window.h"
 #include "theory_model.h"
-
-Q_IMPORT_QML_PLUGIN(Goflow_StudioPlugin)
 
 using namespace std::chrono_literals;
 using Kind = EventLogModel::Kind;
+using goflow::test::StudioWindow;
 namespace queueing = goflow::app::queueing;
 
 namespace {
@@ -48,18 +45,6 @@ void deliver(goflow::app::SampleWindow& window, std::vector<goflow::sim::Sample>
         scan(window);
         return true;
     });
-}
-
-QStringList g_messages;
-QtMessageHandler g_previousHandler = nullptr;
-
-// Records every warning and error; Qt Test's own output still goes through.
-void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message) {
-    if (type != QtDebugMsg && type != QtInfoMsg &&
-        !message.startsWith(QLatin1String("QStandardPaths:"))) {
-        g_messages.append(message);
-    }
-    g_previousHandler(type, context, message);
 }
 
 goflow::sim::Scenario parse(const QByteArray& json) {
@@ -191,10 +176,6 @@ class TestInsight : public QObject {
     Q_OBJECT
 
   private slots:
-    void initTestCase() { g_previousHandler = qInstallMessageHandler(recordMessage); }
-
-    void cleanupTestCase() { qInstallMessageHandler(g_previousHandler); }
-
     // Event log
 
     void eventLogReportsEachEpisodeOnce() {
@@ -678,39 +659,34 @@ class TestInsight : public QObject {
             file.close();
             directory = dir.path();
         }
-        g_messages.clear();
 
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-        engine.setInitialProperties({
-            {QStringLiteral("scenarioDirectory"), directory},
-            {QStringLiteral("initialScenario"), path},
-            {QStringLiteral("autoRun"), true},
-            {QStringLiteral("initialSpeed"), QStringLiteral("max")},
-        });
-        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
-        QVERIFY(window != nullptr);
-        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
-        QVERIFY(controller != nullptr);
+        StudioWindow studio;
+        QVERIFY2(studio.load({.scenarioDirectory = directory,
+                              .scenario = path,
+                              .autoRun = true,
+                              .speed = QStringLiteral("max")}),
+                 qPrintable(studio.errorString()));
+        StudioController* controller = studio.controller();
         QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 30000);
-        QVERIFY(QTest::qWaitForWindowExposed(window));
+        QVERIFY(QTest::qWaitForWindowExposed(studio.window()));
 
-        auto* log = window->findChild<EventLogModel*>(QStringLiteral("eventLog"));
+        auto* log = studio.find<EventLogModel>(QStringLiteral("eventLog"));
         QVERIFY(log != nullptr);
         QVERIFY2(log->rowCount() > 0, "the event log is empty after the run");
-        auto* list = window->findChild<QObject*>(QStringLiteral("eventList"));
+        auto* list = studio.find(QStringLiteral("eventList"));
         QVERIFY(list != nullptr);
         QTRY_COMPARE(list->property("count").toInt(), log->rowCount());
-        auto* model = window->findChild<TheoryModel*>(QStringLiteral("theory"));
+        auto* emptyText = studio.find<QQuickItem>(QStringLiteral("eventEmptyText"));
+        QVERIFY(emptyText != nullptr);
+        QVERIFY(!emptyText->isVisible());
+        auto* model = studio.find<TheoryModel>(QStringLiteral("theory"));
         QVERIFY(model != nullptr);
         QCOMPARE(model->available(), theory);
         QVERIFY(model->hasMeasurement());
         QVERIFY(!model->lookFor().isEmpty());
 
         // The column leaves room for the charts, which still show the whole run.
-        QObject* queueChart = window->findChild<QObject*>(QStringLiteral("queueChart"));
+        QObject* queueChart = studio.find(QStringLiteral("queueChart"));
         QVERIFY(queueChart != nullptr);
         const QVariantList queueSeries = queueChart->property("seriesObjects").toList();
         QVERIFY(!queueSeries.isEmpty());
@@ -719,20 +695,69 @@ class TestInsight : public QObject {
         QCOMPARE(static_cast<std::size_t>(queue->count()), controller->samples().size());
 
         // The column forwards a picked event as a jump request.
-        auto* column = window->findChild<QObject*>(QStringLiteral("insightColumn"));
+        auto* column = studio.find(QStringLiteral("insightColumn"));
         QVERIFY(column != nullptr);
         QSignalSpy jumps(column, SIGNAL(jumpRequested(double)));
         log->activate(0);
         QCOMPARE(jumps.count(), 1);
 
-        const QImage image = window->grabWindow();
-        QVERIFY(!image.isNull());
-        const QString shot =
-            QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
-                .filePath(QStringLiteral("insight-%1.png").arg(QFileInfo(path).completeBaseName()));
-        QVERIFY(image.save(shot));
+        QVERIFY(studio.saveScreenshot(QStringLiteral(GOFLOW_SCREENSHOT_DIR "/insight-%1.png")
+                                          .arg(QFileInfo(path).completeBaseName())));
 
-        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+        GOFLOW_VERIFY_NO_MESSAGES(studio);
+    }
+
+    void eventPaneTextFollowsRunState() {
+        // A light load on a large pool without limiters, timeouts or retries: no event at all.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("calm.json"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(queueingJson(20, 10, 8, 1000, 10));
+        file.close();
+
+        StudioWindow studio;
+        QVERIFY2(studio.load({.scenarioDirectory = dir.path(),
+                              .scenario = path,
+                              .speed = QStringLiteral("max")}),
+                 qPrintable(studio.errorString()));
+        QVERIFY(QTest::qWaitForWindowExposed(studio.window()));
+        StudioController* controller = studio.controller();
+        auto* log = studio.find<EventLogModel>(QStringLiteral("eventLog"));
+        QVERIFY(log != nullptr);
+        auto* emptyText = studio.find<QQuickItem>(QStringLiteral("eventEmptyText"));
+        QVERIFY(emptyText != nullptr);
+        const auto text = [emptyText] { return emptyText->property("text").toString(); };
+
+        // Before any run the pane invites the user to start one.
+        QCOMPARE(controller->state(), StudioController::RunState::Idle);
+        QVERIFY(emptyText->isVisible());
+        QVERIFY2(text().startsWith(QLatin1String("No events yet. Run the scenario")),
+                 qPrintable(text()));
+
+        // A paused run with samples has had no events so far.
+        controller->step();
+        QTRY_VERIFY(controller->sampleCount() >= 1);
+        QCOMPARE(controller->state(), StudioController::RunState::Paused);
+        QVERIFY2(text().startsWith(QLatin1String("No notable events so far.")), qPrintable(text()));
+
+        // A stopped run keeps its samples and ended before any event.
+        controller->stop();
+        QCOMPARE(controller->state(), StudioController::RunState::Idle);
+        QVERIFY(controller->sampleCount() >= 1);
+        QVERIFY2(text().startsWith(QLatin1String("The run stopped before any notable event.")),
+                 qPrintable(text()));
+
+        // After a finished run without events the pane states that the run had none.
+        controller->run();
+        QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 30000);
+        QCOMPARE(log->rowCount(), 0);
+        QVERIFY(emptyText->isVisible());
+        QVERIFY2(text().startsWith(QLatin1String("The run finished without notable events")),
+                 qPrintable(text()));
+        QVERIFY(studio.saveScreenshot(QStringLiteral(GOFLOW_SCREENSHOT_DIR "/insight-calm.png")));
+
+        GOFLOW_VERIFY_NO_MESSAGES(studio);
     }
 };
 

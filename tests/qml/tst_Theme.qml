@@ -10,7 +10,8 @@ StudioTestCase {
         "chartBackground", "chartPlotArea", "chartTitle", "chartAxisLine", "chartAxisLabel",
         "chartGrid", "legendText", "controlBackground", "inputBackground",
         "alternateInputBackground", "placeholderText", "toolTipBackground", "toolTipText",
-        "link", "shadeLight", "shadeMidlight", "shadeMid", "shadeDark", "shadeShadow"
+        "link", "shadeLight", "shadeMidlight", "shadeMid", "shadeDark", "shadeShadow",
+        "disabledText", "disabledControlBackground", "disabledInputBackground", "disabledAccent"
     ]
 
     function snapshot() {
@@ -51,6 +52,20 @@ StudioTestCase {
             const gap = Math.abs(Theme.text.hslLightness - Theme.window.hslLightness);
             verify(gap > 0.6, "text and window lightness differ by only " + gap);
             verify(Theme.dark === (Theme.window.hslLightness < 0.5));
+        }
+    }
+
+    // Disabled text stays readable on the window, but sits clearly closer to it than enabled text.
+    function test_disabledTextIsDimmer() {
+        for (const choice of [StudioSettings.Light, StudioSettings.Dark]) {
+            Theme.choice = choice;
+            const enabledGap = Math.abs(Theme.text.hslLightness - Theme.window.hslLightness);
+            const disabledGap = Math.abs(Theme.disabledText.hslLightness
+                                         - Theme.window.hslLightness);
+            verify(disabledGap > 0.25, "disabled text is too faint: gap " + disabledGap);
+            verify(disabledGap < enabledGap * 0.6,
+                   "disabled text is too close to enabled text: gap " + disabledGap + " of "
+                   + enabledGap);
         }
     }
 }

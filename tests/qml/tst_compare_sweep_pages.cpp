@@ -2,10 +2,7 @@
 // that the charts and the grid received their data, saves screenshots, and fails on any QML
 // warning.
 
-#include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
-#include <QDir>
-#include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QtCharts/QXYSeries>
@@ -13,32 +10,18 @@
 
 #include "compare_feeder.h"
 #include "studio_controller.h"
+#include "studio_window.h"
 #include "sweep_controller.h"
 
-Q_IMPORT_QML_PLUGIN(Goflow_StudioPlugin)
+using goflow::test::StudioWindow;
+using namespace std::chrono_literals;
 
 namespace {
 
-QStringList g_messages;
-QtMessageHandler g_previousHandler = nullptr;
-
-// Records every warning and error. Qt Test's own output still goes through.
-void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message) {
-    if (type != QtDebugMsg && type != QtInfoMsg &&
-        !message.startsWith(QLatin1String("QStandardPaths:"))) {
-        g_messages.append(message);
-    }
-    g_previousHandler(type, context, message);
-}
-
-// Saves a screenshot after letting the event loop run briefly. Qt Charts in QML draws a chart
-// into a texture on a later frame, so a grab right after a change shows the previous drawing,
-// scaled to the new size. The pause only affects the picture, and no check depends on it.
-void saveScreenshot(QQuickWindow* window, const QString& name) {
-    QTest::qWait(100);
-    const QImage image = window->grabWindow();
-    QVERIFY(!image.isNull());
-    QVERIFY(image.save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR)).filePath(name)));
+// Saves a screenshot named `name` after letting the event loop run for 100 ms, so that the charts
+// have drawn their new data. The pause only affects the picture, and no check depends on it.
+void saveScreenshot(const StudioWindow& studio, const QString& name) {
+    QVERIFY(studio.saveScreenshot(QStringLiteral(GOFLOW_SCREENSHOT_DIR "/") + name, 100ms));
 }
 
 }  // namespace
@@ -47,41 +30,29 @@ class TestCompareSweepPages : public QObject {
     Q_OBJECT
 
   private slots:
-    void initTestCase() { g_previousHandler = qInstallMessageHandler(recordMessage); }
-
-    void cleanupTestCase() { qInstallMessageHandler(g_previousHandler); }
-
     void compareAndSweepTabs() {
-        g_messages.clear();
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-        engine.setInitialProperties({
-            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
-            {QStringLiteral("initialScenario"),
-             QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/undersized-pool.json")},
-            {QStringLiteral("autoRun"), true},
-            {QStringLiteral("initialSpeed"), QStringLiteral("max")},
-        });
-        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
-        QVERIFY(window != nullptr);
+        StudioWindow studio;
+        QVERIFY2(studio.load({.scenario = QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR
+                                                         "/undersized-pool.json"),
+                              .autoRun = true,
+                              .speed = QStringLiteral("max")}),
+                 qPrintable(studio.errorString()));
+        QQuickWindow* window = studio.window();
         QVERIFY(QTest::qWaitForWindowExposed(window));
-        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
-        QVERIFY(controller != nullptr);
-        QObject* pageBar = window->findChild<QObject*>(QStringLiteral("pageBar"));
+        StudioController* controller = studio.controller();
+        QObject* pageBar = studio.find(QStringLiteral("pageBar"));
         QVERIFY(pageBar != nullptr);
 
         // The Compare tab before any run finished shows its hint.
         QVERIFY(pageBar->setProperty("currentIndex", 2));
         QTRY_COMPARE_WITH_TIMEOUT(controller->history()->count(), 1, 30000);
-        auto* feeder = window->findChild<CompareFeeder*>(QStringLiteral("compareFeeder"));
+        auto* feeder = studio.find<CompareFeeder>(QStringLiteral("compareFeeder"));
         QVERIFY(feeder != nullptr);
         QVERIFY(!feeder->ready());
-        saveScreenshot(window, QStringLiteral("compare-one-run.png"));
+        saveScreenshot(studio, QStringLiteral("compare-one-run.png"));
 
         // A second run with a bigger pool.
-        auto* sweep = window->findChild<SweepController*>(QStringLiteral("sweepController"));
+        auto* sweep = studio.find<SweepController>(QStringLiteral("sweepController"));
         QVERIFY(sweep != nullptr);
         auto scenario = *controller->scenario();
         scenario.pool.servers *= 2;
@@ -95,7 +66,7 @@ class TestCompareSweepPages : public QObject {
         for (const char* chartName :
              {"compareQueueChart", "compareLimiterChart", "compareLatencyChart",
               "compareAdmittedChart", "compareRejectedChart"}) {
-            QObject* chart = window->findChild<QObject*>(QString::fromLatin1(chartName));
+            QObject* chart = studio.find(QString::fromLatin1(chartName));
             QVERIFY2(chart != nullptr, chartName);
             for (const char* seriesName : {"firstSeries", "secondSeries"}) {
                 auto* series =
@@ -109,23 +80,23 @@ class TestCompareSweepPages : public QObject {
                 qobject_cast<QXYSeries*>(chart->property("secondSeries").value<QObject*>());
             QCOMPARE(second->name(), feeder->secondName());
         }
-        saveScreenshot(window, QStringLiteral("compare.png"));
+        saveScreenshot(studio, QStringLiteral("compare.png"));
 
         // Renaming the second run renames its chart series.
-        QObject* page = window->findChild<QObject*>(QStringLiteral("comparePage"));
+        QObject* page = studio.find(QStringLiteral("comparePage"));
         QVERIFY(page != nullptr);
         QVERIFY(
             QMetaObject::invokeMethod(page, "openRename", Q_ARG(QVariant, feeder->secondRunId())));
-        auto* dialog = window->findChild<QObject*>(QStringLiteral("renameDialog"));
-        auto* field = window->findChild<QObject*>(QStringLiteral("renameField"));
+        auto* dialog = studio.find(QStringLiteral("renameDialog"));
+        auto* field = studio.find(QStringLiteral("renameField"));
         QVERIFY(dialog != nullptr);
         QVERIFY(field != nullptr);
         QTRY_VERIFY(dialog->property("opened").toBool());
         QVERIFY(field->setProperty("text", QStringLiteral("eight workers")));
-        saveScreenshot(window, QStringLiteral("compare-rename.png"));
+        saveScreenshot(studio, QStringLiteral("compare-rename.png"));
         QVERIFY(QMetaObject::invokeMethod(dialog, "accept"));
         QCOMPARE(feeder->secondName(), QStringLiteral("eight workers"));
-        QObject* queueChart = window->findChild<QObject*>(QStringLiteral("compareQueueChart"));
+        QObject* queueChart = studio.find(QStringLiteral("compareQueueChart"));
         auto* renamed =
             qobject_cast<QXYSeries*>(queueChart->property("secondSeries").value<QObject*>());
         QCOMPARE(renamed->name(), QStringLiteral("eight workers"));
@@ -142,10 +113,10 @@ class TestCompareSweepPages : public QObject {
         QVERIFY(sweep->start());
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
         QCOMPARE(sweep->resultDimensions(), 2);
-        saveScreenshot(window, QStringLiteral("sweep-grid.png"));
+        saveScreenshot(studio, QStringLiteral("sweep-grid.png"));
 
         // Clicking a cell loads its configuration and switches to the Run tab.
-        auto* table = window->findChild<QQuickItem*>(QStringLiteral("sweepTable"));
+        auto* table = studio.find<QQuickItem>(QStringLiteral("sweepTable"));
         QVERIFY(table != nullptr);
         QQuickItem* cell = nullptr;
         QVERIFY(QMetaObject::invokeMethod(table, "itemAtCell", Q_RETURN_ARG(QQuickItem*, cell),
@@ -166,18 +137,18 @@ class TestCompareSweepPages : public QObject {
         QVERIFY(sweep->start());
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 120000);
         QCOMPARE(sweep->resultDimensions(), 1);
-        QObject* lineChart = window->findChild<QObject*>(QStringLiteral("sweepLineChart"));
+        QObject* lineChart = studio.find(QStringLiteral("sweepLineChart"));
         QVERIFY(lineChart != nullptr);
         QVERIFY(lineChart->property("visible").toBool());
         QTRY_VERIFY(lineChart->property("width").toDouble() > 200);  // after the next polish
-        saveScreenshot(window, QStringLiteral("sweep-line.png"));
+        saveScreenshot(studio, QStringLiteral("sweep-line.png"));
 
         // Bad input shows its message.
         sweep->setFirstRange(QStringLiteral("two..ten"));
         QVERIFY(!sweep->validationError().isEmpty());
-        saveScreenshot(window, QStringLiteral("sweep-invalid.png"));
+        saveScreenshot(studio, QStringLiteral("sweep-invalid.png"));
 
-        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+        GOFLOW_VERIFY_NO_MESSAGES(studio);
     }
 };
 

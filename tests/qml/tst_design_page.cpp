@@ -2,56 +2,31 @@
 // the page's fields, and checks the unsaved-changes prompt and the hand-over to the run view. It
 // also selects an async writer, saves screenshots, and fails on any QML warning.
 
-#include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
-#include <QDir>
-#include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
-#include <QSettings>
 #include <QTemporaryDir>
 #include <QtCharts/QXYSeries>
 #include <QtTest>
 
 #include "scenario_document.h"
 #include "studio_controller.h"
+#include "studio_window.h"
 
-Q_IMPORT_QML_PLUGIN(Goflow_StudioPlugin)
+using goflow::test::StudioWindow;
 
 namespace {
-
-QStringList g_messages;
-QtMessageHandler g_previousHandler = nullptr;
-
-// Records every warning and error; Qt Test's own output still goes through.
-void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message) {
-    if (type != QtDebugMsg && type != QtInfoMsg &&
-        !message.startsWith(QLatin1String("QStandardPaths:"))) {
-        g_messages.append(message);
-    }
-    g_previousHandler(type, context, message);
-}
 
 const QString kScenario = QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json");
 
 bool saveShot(QQuickWindow* window, const char* name) {
-    const QImage image = window->grabWindow();
-    return !image.isNull() &&
-           image.save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR)).filePath(QLatin1String(name)));
+    return goflow::test::saveScreenshot(window, QStringLiteral(GOFLOW_SCREENSHOT_DIR "/") + name);
 }
 
 // Finds an item by object name among the visual descendants of `root`: ListView delegates are
 // items of the view, not QObject children of the window.
 QQuickItem* findItem(QQuickItem* root, const QString& name) {
-    if (root->objectName() == name) {
-        return root;
-    }
-    for (QQuickItem* child : root->childItems()) {
-        if (QQuickItem* found = findItem(child, name)) {
-            return found;
-        }
-    }
-    return nullptr;
+    return goflow::test::findVisualItem(root, name);
 }
 
 }  // namespace
@@ -60,29 +35,13 @@ class TestDesignPage : public QObject {
     Q_OBJECT
 
   private slots:
-    void initTestCase() {
-        QVERIFY(m_settingsDir.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        g_previousHandler = qInstallMessageHandler(recordMessage);
-    }
-
-    void cleanupTestCase() { qInstallMessageHandler(g_previousHandler); }
+    void initTestCase() { QVERIFY(goflow::test::useSettingsDirectory(m_settingsDir)); }
 
     void designPageEditsAndRuns() {
-        g_messages.clear();
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-        engine.setInitialProperties({
-            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
-            {QStringLiteral("initialScenario"), kScenario},
-        });
-        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
-        QVERIFY(window != nullptr);
-        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
-        QVERIFY(controller != nullptr);
+        StudioWindow studio;
+        QVERIFY2(studio.load({.scenario = kScenario}), qPrintable(studio.errorString()));
+        QQuickWindow* window = studio.window();
+        StudioController* controller = studio.controller();
 
         QObject* pageBar = window->findChild<QObject*>(QStringLiteral("pageBar"));
         QVERIFY(pageBar != nullptr);
@@ -216,7 +175,7 @@ class TestDesignPage : public QObject {
         QVERIFY2(topology->remove(topology->selectedRow()), qPrintable(topology->errorMessage()));
         QTRY_VERIFY(addWriter->isEnabled());
 
-        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+        GOFLOW_VERIFY_NO_MESSAGES(studio);
     }
 
   private:

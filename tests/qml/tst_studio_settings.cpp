@@ -2,9 +2,8 @@
 // surviving a restart, invalid stored values, window geometry fitted to the screens, and
 // Main.qml restoring and updating the settings (theme, tab, scenario, speed, Ctrl+Shift+T).
 
-#include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
-#include <QQmlApplicationEngine>
+#include <QQuickItem>
 #include <QQuickWindow>
 #include <QRegularExpression>
 #include <QSettings>
@@ -13,11 +12,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <memory>
-
+#include "studio_controller.h"
 #include "studio_settings.h"
+#include "studio_window.h"
 
-Q_IMPORT_QML_PLUGIN(Goflow_StudioPlugin)
+using goflow::test::StudioWindow;
 
 namespace {
 
@@ -25,16 +24,33 @@ QSettings rawStore() {
     return QSettings(QStringLiteral("goflow"), QStringLiteral("goflow Studio"));
 }
 
-QStringList g_messages;
-QtMessageHandler g_previousHandler = nullptr;
+// Returns the colour that `control` draws its label with: its palette's buttonText in the colour
+// group of the control's state, which is the disabled group while it is disabled.
+QColor buttonTextOf(const QObject* control) {
+    auto* palette = control->property("palette").value<QObject*>();
+    return palette != nullptr ? palette->property("buttonText").value<QColor>() : QColor();
+}
 
-// Records every warning and error that the test did not announce with ignoreMessage().
-void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message) {
-    if (type != QtDebugMsg && type != QtInfoMsg &&
-        !message.startsWith(QLatin1String("QStandardPaths:"))) {
-        g_messages.append(message);
-    }
-    g_previousHandler(type, context, message);
+// Checks that the disabled Pause button's label is dimmer than the enabled Run button's: its
+// lightness lies closer to the window's.
+void checkDisabledButtonIsDimmer(const StudioWindow& studio) {
+    auto* run = studio.find<QQuickItem>(QStringLiteral("runButton"));
+    auto* pause = studio.find<QQuickItem>(QStringLiteral("pauseButton"));
+    QVERIFY(run != nullptr);
+    QVERIFY(pause != nullptr);
+    QVERIFY(run->isEnabled());
+    QVERIFY(!pause->isEnabled());
+    const QColor enabled = buttonTextOf(run);
+    const QColor disabled = buttonTextOf(pause);
+    QVERIFY(enabled.isValid());
+    QVERIFY(disabled.isValid());
+    const double window = studio.window()->color().lightnessF();
+    const double enabledGap = std::abs(enabled.lightnessF() - window);
+    const double disabledGap = std::abs(disabled.lightnessF() - window);
+    QVERIFY2(
+        disabledGap < enabledGap * 0.7,
+        qPrintable(QStringLiteral("enabled %1, disabled %2 on window %3")
+                       .arg(enabled.name(), disabled.name(), studio.window()->color().name())));
 }
 
 }  // namespace
@@ -221,35 +237,28 @@ class TestStudioSettings : public QObject {
             settings.setLastTab(7);
         }
         StudioSettings settings;
-        g_messages.clear();
-        g_previousHandler = qInstallMessageHandler(recordMessage);
-        auto engine = std::make_unique<QQmlApplicationEngine>();
-        engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
-        engine->setInitialProperties({
-            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
-            {QStringLiteral("initialScenario"), scenario},
-            {QStringLiteral("initialSpeed"), QStringLiteral("10x")},
-            {QStringLiteral("settings"), QVariant::fromValue(&settings)},
-        });
-        engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
-        QCOMPARE(engine->rootObjects().size(), 1);
-        auto* window = qobject_cast<QQuickWindow*>(engine->rootObjects().front());
-        QVERIFY(window != nullptr);
+        StudioWindow studio;
+        QVERIFY2(
+            studio.load({.scenario = scenario,
+                         .speed = QStringLiteral("10x"),
+                         .extra = {{QStringLiteral("settings"), QVariant::fromValue(&settings)}}}),
+            qPrintable(studio.errorString()));
+        QQuickWindow* window = studio.window();
         QVERIFY(QTest::qWaitForWindowExposed(window));
         window->requestActivate();
         QVERIFY(QTest::qWaitForWindowActive(window));
 
         const QColor darkWindow = window->color();
         QVERIFY2(darkWindow.lightnessF() < 0.5, qPrintable(darkWindow.name()));
+        checkDisabledButtonIsDimmer(studio);
 
-        auto* pageBar = window->findChild<QObject*>(QStringLiteral("pageBar"));
+        auto* pageBar = studio.find(QStringLiteral("pageBar"));
         QVERIFY(pageBar != nullptr);
         const int tabs = pageBar->property("count").toInt();
         QVERIFY(tabs >= 1);
         QCOMPARE(pageBar->property("currentIndex").toInt(), std::min(7, tabs - 1));
 
-        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
-        QVERIFY(controller != nullptr);
+        StudioController* controller = studio.controller();
         QCOMPARE(settings.lastScenario(), scenario);
         controller->setSpeed(StudioController::Speed::AsFastAsPossible);
         QCOMPARE(settings.replaySpeed(), StudioController::kAsFastAsPossible);
@@ -257,13 +266,14 @@ class TestStudioSettings : public QObject {
         QTest::keyClick(window, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
         QCOMPARE(settings.theme(), StudioSettings::ThemeChoice::Light);
         QVERIFY2(window->color().lightnessF() > 0.5, qPrintable(window->color().name()));
+        checkDisabledButtonIsDimmer(studio);
         QTest::keyClick(window, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
         QCOMPARE(settings.theme(), StudioSettings::ThemeChoice::Dark);
         QCOMPARE(window->color(), darkWindow);
 
-        engine.reset();
-        qInstallMessageHandler(g_previousHandler);
-        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+        // The messages printed while the window is destroyed count too.
+        studio.unload();
+        GOFLOW_VERIFY_NO_MESSAGES(studio);
     }
 
   private:

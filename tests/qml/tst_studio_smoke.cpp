@@ -2,11 +2,8 @@
 // every chart received points for every station it can show, that the cursor readout shows
 // values, that a screenshot can be taken, and that QML printed nothing.
 
-#include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
-#include <QDir>
 #include <QJSValue>
-#include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QWheelEvent>
@@ -18,22 +15,14 @@
 #include "chart_feeder.h"
 #include "scenario_catalog.h"
 #include "studio_controller.h"
+#include "studio_window.h"
 
-Q_IMPORT_QML_PLUGIN(Goflow_StudioPlugin)
+using goflow::test::StudioWindow;
+using namespace std::chrono_literals;
 
 namespace {
 
-QStringList g_messages;
-QtMessageHandler g_previousHandler = nullptr;
-
-// Records every warning and error; Qt Test's own output still goes through.
-void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message) {
-    if (type != QtDebugMsg && type != QtInfoMsg &&
-        !message.startsWith(QLatin1String("QStandardPaths:"))) {
-        g_messages.append(message);
-    }
-    g_previousHandler(type, context, message);
-}
+const QString kApiBurst = QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json");
 
 const char* const kCharts[] = {"tokenChart",          "queueChart",   "busyChart",  "ratesChart",
                                "stationLatencyChart", "latencyChart", "writerChart"};
@@ -111,10 +100,6 @@ class TestStudioSmoke : public QObject {
     Q_OBJECT
 
   private slots:
-    void initTestCase() { g_previousHandler = qInstallMessageHandler(recordMessage); }
-
-    void cleanupTestCase() { qInstallMessageHandler(g_previousHandler); }
-
     void scenarioRunsAndCharts_data() {
         QTest::addColumn<QString>("path");
         for (const auto& entry :
@@ -125,23 +110,11 @@ class TestStudioSmoke : public QObject {
 
     void scenarioRunsAndCharts() {
         QFETCH(QString, path);
-        g_messages.clear();
-
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-        engine.setInitialProperties({
-            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
-            {QStringLiteral("initialScenario"), path},
-            {QStringLiteral("autoRun"), true},
-            {QStringLiteral("initialSpeed"), QStringLiteral("max")},
-        });
-        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
-        QVERIFY(window != nullptr);
-
-        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
-        QVERIFY(controller != nullptr);
+        StudioWindow studio;
+        QVERIFY2(studio.load({.scenario = path, .autoRun = true, .speed = QStringLiteral("max")}),
+                 qPrintable(studio.errorString()));
+        QQuickWindow* window = studio.window();
+        StudioController* controller = studio.controller();
         QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 30000);
         QVERIFY(QTest::qWaitForWindowExposed(window));
 
@@ -150,12 +123,12 @@ class TestStudioSmoke : public QObject {
         QVERIFY(stations >= 1);
         // The textbook scenario is the one shipped case where queueing theory applies, so its
         // queue chart must draw the theory line.
-        QObject* theory = window->findChild<QObject*>(QStringLiteral("theory"));
+        QObject* theory = studio.find(QStringLiteral("theory"));
         QVERIFY(theory != nullptr);
         QCOMPARE(theory->property("available").toBool(),
                  path.endsWith(QLatin1String("textbook-queue.json")));
         for (const char* chartName : kCharts) {
-            QObject* chart = window->findChild<QObject*>(QString::fromLatin1(chartName));
+            QObject* chart = studio.find(QString::fromLatin1(chartName));
             QVERIFY2(chart != nullptr, chartName);
             if (QLatin1String(chartName) == QLatin1String("tokenChart") &&
                 !controller->hasLimiter()) {
@@ -186,7 +159,7 @@ class TestStudioSmoke : public QObject {
         const auto middle = controller->samples()[sampleCount / 2];
         controller->setCursorSeconds(std::chrono::duration<double>(middle.time).count());
         QCOMPARE(controller->cursorIndex(), static_cast<int>(sampleCount / 2));
-        QObject* queueChart = window->findChild<QObject*>(QStringLiteral("queueChart"));
+        QObject* queueChart = studio.find(QStringLiteral("queueChart"));
         const QJSValue readout = queueChart->property("readoutValues").value<QJSValue>();
         QCOMPARE(readout.property(0).toString(),
                  QLocale().toString(static_cast<double>(middle.queue_depth), 'f', 0));
@@ -195,15 +168,12 @@ class TestStudioSmoke : public QObject {
         controller->followRun();
 
         // ChartView redraws from a queued scene update, so the grab waits for pending events.
-        QTest::qWait(100);
-        const QImage image = window->grabWindow();
-        QVERIFY(!image.isNull());
-        const QString shot = QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
-                                 .filePath(QFileInfo(path).completeBaseName() + ".png");
-        QVERIFY(image.save(shot));
+        const QString shotBase =
+            QStringLiteral(GOFLOW_SCREENSHOT_DIR "/") + QFileInfo(path).completeBaseName();
+        QVERIFY(studio.saveScreenshot(shotBase + QStringLiteral(".png"), 100ms));
 
         // The lower charts, scrolled into view.
-        auto* scroll = window->findChild<QObject*>(QStringLiteral("chartScroll"));
+        auto* scroll = studio.find(QStringLiteral("chartScroll"));
         QVERIFY(scroll != nullptr);
         auto* flickable = scroll->property("contentItem").value<QObject*>();
         QVERIFY(flickable != nullptr);
@@ -211,34 +181,19 @@ class TestStudioSmoke : public QObject {
                               flickable->property("height").toDouble();
         QVERIFY2(bottom > 0, "the charts are expected to need scrolling at 1280x820");
         QVERIFY(flickable->setProperty("contentY", bottom));
-        QTest::qWait(100);
-        const QImage lower = window->grabWindow();
-        QVERIFY(!lower.isNull());
-        QVERIFY(lower.save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
-                               .filePath(QFileInfo(path).completeBaseName() + "-lower.png")));
+        QVERIFY(studio.saveScreenshot(shotBase + QStringLiteral("-lower.png"), 100ms));
 
-        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+        GOFLOW_VERIFY_NO_MESSAGES(studio);
     }
 
     void hiddenChartRefreshesWhenShown() {
-        g_messages.clear();
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-        engine.setInitialProperties({
-            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
-            {QStringLiteral("initialScenario"),
-             QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json")},
-            {QStringLiteral("autoRun"), true},
-            {QStringLiteral("initialSpeed"), QStringLiteral("max")},
-        });
-        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
-        QVERIFY(window != nullptr);
-        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
-        QVERIFY(controller != nullptr);
+        StudioWindow studio;
+        QVERIFY2(
+            studio.load({.scenario = kApiBurst, .autoRun = true, .speed = QStringLiteral("max")}),
+            qPrintable(studio.errorString()));
+        StudioController* controller = studio.controller();
         QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 30000);
-        QObject* chart = window->findChild<QObject*>(QStringLiteral("queueChart"));
+        QObject* chart = studio.find(QStringLiteral("queueChart"));
         QVERIFY(chart != nullptr);
         const QList<QXYSeries*> series = seriesOf(chart);
         QVERIFY(!series.isEmpty());
@@ -259,28 +214,17 @@ class TestStudioSmoke : public QObject {
         QVERIFY(chart->setProperty("visible", true));
         QCOMPARE(series.front()->count(), 10);
         QVERIFY(!chart->property("stale").toBool());
-        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+        GOFLOW_VERIFY_NO_MESSAGES(studio);
     }
 
     void shortcutsDriveReplay() {
-        g_messages.clear();
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-        engine.setInitialProperties({
-            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
-            {QStringLiteral("initialScenario"),
-             QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json")},
-            {QStringLiteral("autoRun"), false},
-            {QStringLiteral("initialSpeed"), QStringLiteral("0.5")},
-        });
-        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
-        QVERIFY(window != nullptr);
+        StudioWindow studio;
+        QVERIFY2(studio.load({.scenario = kApiBurst, .speed = QStringLiteral("0.5")}),
+                 qPrintable(studio.errorString()));
+        QQuickWindow* window = studio.window();
         window->requestActivate();
         QVERIFY(QTest::qWaitForWindowActive(window));
-        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
-        QVERIFY(controller != nullptr);
+        StudioController* controller = studio.controller();
         QCOMPARE(controller->speed(), 0.5);
         QCOMPARE(controller->state(), StudioController::RunState::Idle);
 
@@ -318,31 +262,20 @@ class TestStudioSmoke : public QObject {
         QTest::keyClick(window, Qt::Key_Escape);
         QCOMPARE(controller->state(), StudioController::RunState::Idle);
 
-        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+        GOFLOW_VERIFY_NO_MESSAGES(studio);
     }
 
     void wheelZoomFixesAxes() {
-        g_messages.clear();
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-        engine.setInitialProperties({
-            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
-            {QStringLiteral("initialScenario"),
-             QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR "/api-burst.json")},
-            {QStringLiteral("autoRun"), false},
-            {QStringLiteral("initialSpeed"), QStringLiteral("max")},
-        });
-        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
-        QVERIFY(window != nullptr);
+        StudioWindow studio;
+        QVERIFY2(studio.load({.scenario = kApiBurst, .speed = QStringLiteral("max")}),
+                 qPrintable(studio.errorString()));
+        QQuickWindow* window = studio.window();
         QVERIFY(QTest::qWaitForWindowExposed(window));
-        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
-        QVERIFY(controller != nullptr);
+        StudioController* controller = studio.controller();
         controller->simulate();
         QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 30000);
 
-        auto* chart = window->findChild<QQuickItem*>(QStringLiteral("tokenChart"));
+        auto* chart = studio.find<QQuickItem>(QStringLiteral("tokenChart"));
         QVERIFY(chart != nullptr);
         auto* axes = chart->property("axes").value<QObject*>();
         QVERIFY(axes != nullptr);
@@ -394,9 +327,9 @@ class TestStudioSmoke : public QObject {
         QVERIFY(QMetaObject::invokeMethod(apply, "clicked"));
         QVERIFY(rangeError->property("visible").toBool());
         QVERIFY(axes->property("follow").toBool());
-        QTest::qWait(100);  // lets ChartView and the popup redraw before the grab
-        QVERIFY(window->grabWindow().save(QDir(QStringLiteral(GOFLOW_SCREENSHOT_DIR))
-                                              .filePath(QStringLiteral("axes-popup.png"))));
+        // Lets ChartView and the popup redraw before the grab.
+        QVERIFY(
+            studio.saveScreenshot(QStringLiteral(GOFLOW_SCREENSHOT_DIR "/axes-popup.png"), 100ms));
         QVERIFY(field("xToField")->setProperty("text", QStringLiteral("25")));
         QVERIFY(field("yFromField")->setProperty("text", QStringLiteral("50")));
         QVERIFY(field("yToField")->setProperty("text", QStringLiteral("150")));
@@ -408,7 +341,7 @@ class TestStudioSmoke : public QObject {
         QCOMPARE(axes->property("yMax").toDouble(), 150.0);
         QTRY_VERIFY(!popup->property("opened").toBool());
 
-        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+        GOFLOW_VERIFY_NO_MESSAGES(studio);
     }
 };
 
