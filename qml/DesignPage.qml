@@ -313,6 +313,8 @@ ColumnLayout {
         TopologyPane {
             topology: document.topology
             selectedClass: document.selectedClass
+            selectedClassName: document.selectedClassName
+            classCount: document.classCount
             Layout.preferredWidth: Theme.topologyWidth
             Layout.fillHeight: true
         }
@@ -342,7 +344,11 @@ ColumnLayout {
 
                 ParameterPane {
                     objectName: "loadEditor"
-                    title: qsTr("Load")
+                    title: document.classCount <= 1
+                           ? qsTr("Load")
+                           : document.selectedClassName.length > 0
+                             ? qsTr("Load of “%1”").arg(document.selectedClassName)
+                             : qsTr("Load of class %1").arg(document.selectedClass + 1)
                     hint: qsTr("The requests the selected client sends.")
                     parameters: document.loadParameters
                     flat: true
