@@ -83,6 +83,12 @@ ColumnLayout {
 
     spacing: Theme.smallSpacing
 
+    // The window's Space shortcut pauses and resumes a run. On this page Space clicks the focused
+    // button instead, as keyboard users expect. Text fields accept Space already.
+    Keys.onShortcutOverride: (event) => {
+        event.accepted = event.key === Qt.Key_Space && event.modifiers === Qt.NoModifier;
+    }
+
     // Follows the scenario chosen for the run view while the document has no unsaved changes, so
     // the design view starts from the scenario on screen.
     function followController() {

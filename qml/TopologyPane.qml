@@ -55,6 +55,7 @@ Rectangle {
                 required property string kind
                 required property string summary
                 required property bool selected
+                required property int classIndex
 
                 width: ListView.view.width
                 implicitHeight: elementColumn.implicitHeight + Theme.smallSpacing * 2
@@ -65,6 +66,18 @@ Rectangle {
                 MouseArea {
                     anchors.fill: parent
                     onClicked: pane.topology.selectedRow = element.index
+                }
+
+                // A line above each further request class keeps its client and limiters together.
+                Rectangle {
+                    visible: element.kind === "client" && element.classIndex > 0
+                             && !element.selected
+                    color: Theme.border
+                    height: 1
+                    anchors.top: parent.top
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    anchors.topMargin: -1
                 }
 
                 ColumnLayout {
@@ -97,6 +110,7 @@ Rectangle {
         }
 
         Label {
+            objectName: "topologyError"
             visible: pane.topology.errorMessage.length > 0
             text: pane.topology.errorMessage
             color: Theme.rejected

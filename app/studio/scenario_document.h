@@ -128,8 +128,8 @@ class ScenarioDocument : public QObject {
     // one more than the number of classes.
     QString unusedClassName() const;
     // Returns the request class that Add class appends: an unused name, the default client, no
-    // limiters, and a constant load of 50 requests/s, like a new scenario's, that lasts as long as
-    // the longest load of the existing classes (30 s when none has a length).
+    // limiters, and a constant load of 50 requests/s like a new scenario's. The load lasts as long
+    // as the longest load of the existing classes, or 30 s when none has a length.
     goflow::sim::RequestClass newRequestClass() const;
     // Applies `change`, which must erase request class `classIndex`, like edit(). On success the
     // load shapes of the later classes move down with their classes, and the selected class

@@ -96,6 +96,14 @@ void renumberClassChanges(Scenario& s, int removed) {
     }
 }
 
+// Erases request class `classIndex` and renumbers the scripted changes of the later classes.
+// Returns an empty string, as a change for ScenarioDocument::edit() does on success.
+QString eraseClass(Scenario& s, int classIndex) {
+    s.classes.erase(s.classes.begin() + classIndex);
+    renumberClassChanges(s, classIndex);
+    return {};
+}
+
 // Returns whether a scripted change sets a writer parameter ("writer.write_ms_per_kib").
 bool isWriterChange(const ParameterChange& change) {
     return QString::fromStdString(change.parameter).startsWith(QLatin1String("writer."));
@@ -508,56 +516,63 @@ int TopologyModel::addClass() {
     return row;
 }
 
-bool TopologyModel::removeClass(int classIndex) {
+QString TopologyModel::classRemovalProblem(int classIndex) const {
     const Scenario& s = m_document->scenario();
     const int classes = static_cast<int>(s.classes.size());
     if (classIndex < 0 || classIndex >= classes) {
-        setError(tr("Cannot remove request class %1: there is no such class.").arg(classIndex + 1));
-        return false;
+        return tr("Cannot remove request class %1: there is no such class.").arg(classIndex + 1);
     }
-    const QString name = title({ElementKind::Client, classIndex, 0});
+    const std::string& className = s.classes[static_cast<std::size_t>(classIndex)].name;
+    const QString name = className.empty()
+                             ? tr("request class %1").arg(classIndex + 1)
+                             : tr("request class “%1”").arg(QString::fromStdString(className));
     if (classes == 1) {
-        setError(tr("Cannot remove %1: it is the only request class, and a scenario needs at "
-                    "least one. Add another class first.")
-                     .arg(name));
-        return false;
+        return tr("Cannot remove %1: it is the only class, and a scenario needs at least one. "
+                  "Add another class first.")
+            .arg(name);
     }
     for (std::size_t i = 0; i < s.changes.size(); ++i) {
         if (classOfChange(s.changes[i]) == classIndex) {
-            setError(tr("Cannot remove %1: scripted change %2 sets “%3”. Remove that change "
-                        "from the file first.")
-                         .arg(name)
-                         .arg(i + 1)
-                         .arg(QString::fromStdString(s.changes[i].parameter)));
-            return false;
+            return tr("Cannot remove %1: scripted change %2 sets “%3”. Remove that change from "
+                      "the file first.")
+                .arg(name)
+                .arg(i + 1)
+                .arg(QString::fromStdString(s.changes[i].parameter));
         }
     }
-    const auto change = [classIndex](Scenario& copy) {
-        copy.classes.erase(copy.classes.begin() + classIndex);
-        renumberClassChanges(copy, classIndex);
-        return QString();
-    };
-    if (const QString reason = check(change); !reason.isEmpty()) {
-        setError(tr("Cannot remove %1: %2").arg(name, reason));
+    const QString reason =
+        check([classIndex](Scenario& copy) { return eraseClass(copy, classIndex); });
+    return reason.isEmpty() ? QString() : tr("Cannot remove %1: %2").arg(name, reason);
+}
+
+bool TopologyModel::removeClass(int classIndex) {
+    if (const QString problem = classRemovalProblem(classIndex); !problem.isEmpty()) {
+        setError(problem);
         return false;
     }
+    const int classesBefore = m_document->classCount();
     // The class's rows: its client, then its limiters.
     const int first = rowOf({ElementKind::Client, classIndex, 0});
     const int count =
-        1 + static_cast<int>(s.classes[static_cast<std::size_t>(classIndex)].limiters.size());
+        1 +
+        static_cast<int>(
+            m_document->scenario().classes[static_cast<std::size_t>(classIndex)].limiters.size());
     const int last = first + count - 1;
+
     m_structuralEdit = true;
     beginRemoveRows(QModelIndex(), first, last);
-    const QString reason = m_document->editRemovingClass(classIndex, change);
+    const QString reason = m_document->editRemovingClass(
+        classIndex, [classIndex](Scenario& copy) { return eraseClass(copy, classIndex); });
     rebuild();
     endRemoveRows();
     m_structuralEdit = false;
     Q_ASSERT(reason.isEmpty());
     clearError();
+
     if (m_selected >= first && m_selected <= last) {
         // Select the client of the class that took the removed one's place, or of the new last
         // class.
-        const int next = std::min(classIndex, classes - 2);
+        const int next = std::min(classIndex, classesBefore - 2);
         m_selected = -1;
         select(rowOf({ElementKind::Client, next, 0}));
     } else {

@@ -116,6 +116,8 @@ class TopologyModel : public QAbstractListModel {
   private:
     void rebuild();
     bool removeWriter(int row);
+    // Returns why removeClass() rejects removing `classIndex`, or an empty string.
+    QString classRemovalProblem(int classIndex) const;
     // Returns why `change` cannot apply to the scenario (its own reason or the reader's), or an
     // empty string. Nothing changes.
     QString check(const std::function<QString(goflow::sim::Scenario&)>& change) const;

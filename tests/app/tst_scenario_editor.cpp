@@ -1001,17 +1001,17 @@ class TestScenarioEditor : public QObject {
         QVERIFY(document.classNameProblem(-1, QStringLiteral("Batch")).isEmpty());
     }
 
-    void classRemoveRefusesLastClass() {
+    void classRemoveRejectsLastClass() {
         ScenarioDocument document;
         TopologyModel* model = document.topology();
         QAbstractItemModelTester tester(model, Mode::QtTest);
         QVERIFY(document.open(scenarioFile("api-burst.json")));
         QVERIFY(!model->removeClass(0));
-        QVERIFY2(model->errorMessage().contains(QLatin1String("only request class")),
+        QVERIFY2(model->errorMessage().contains(QLatin1String("it is the only class")),
                  qPrintable(model->errorMessage()));
         model->clearError();
         QVERIFY(!model->remove(1));
-        QVERIFY(model->errorMessage().contains(QLatin1String("only request class")));
+        QVERIFY(model->errorMessage().contains(QLatin1String("it is the only class")));
         QVERIFY(!model->removeClass(1));
         QVERIFY(model->errorMessage().contains(QLatin1String("no such class")));
         QVERIFY(!model->removeClass(-1));
@@ -1024,7 +1024,7 @@ class TestScenarioEditor : public QObject {
         QVERIFY2(model->removeClass(0), qPrintable(model->errorMessage()));
         QCOMPARE(document.scenario().classes[0].name, std::string("class 2"));
         QVERIFY(!model->removeClass(0));
-        QVERIFY(model->errorMessage().contains(QLatin1String("only request class")));
+        QVERIFY(model->errorMessage().contains(QLatin1String("it is the only class")));
         QCOMPARE(document.classCount(), 1);
     }
 
@@ -1042,7 +1042,7 @@ class TestScenarioEditor : public QObject {
         }
         // settings, client 0 + 1 limiter, client 1 + 2 limiters, client 2 + 2 limiters, pool
         QCOMPARE(model->rowCount(), 10);
-        // Class 0 has a spike load and class 2 a sine load; class 1's constant load goes.
+        // Class 0 gets a spike load and class 2 a sine load. Class 1 keeps its constant load.
         ParameterModel* load = document.loadParameters();
         QCOMPARE(document.setLoadShape(0, ScenarioDocument::LoadShape::Spike), QString());
         QCOMPARE(document.setLoadShape(2, ScenarioDocument::LoadShape::Sine), QString());
