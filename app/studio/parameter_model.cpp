@@ -332,8 +332,7 @@ void clientRows(Rows& rows, int classIndex) {
     };
     ScenarioDocument* doc = rows.document();
     RowBuilder name(Kind::Text, QStringLiteral("class.name"), tr("Class name"),
-                    tr("The request class's name in summaries and reports; it must be unique and "
-                       "not empty."));
+                    tr("The request class's unique, non-empty name in summaries and reports."));
     name.value([doc, c] { return QString::fromStdString(doc->scenario().classes[c].name); });
     name.apply([doc, classIndex, requestClass](double, const QString& text) {
         if (QString problem = doc->classNameProblem(classIndex, text); !problem.isEmpty()) {

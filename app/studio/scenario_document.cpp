@@ -224,7 +224,7 @@ QString ScenarioDocument::selectedClassName() const {
 
 QString ScenarioDocument::classNameProblem(int classIndex, const QString& name) const {
     if (name.trimmed().isEmpty()) {
-        return tr("enter a name; a request class needs one to tell it apart in summaries");
+        return tr("enter a name, because summaries and reports tell request classes apart by name");
     }
     for (const QChar ch : name) {
         if (ch.category() == QChar::Other_Control) {
@@ -236,7 +236,7 @@ QString ScenarioDocument::classNameProblem(int classIndex, const QString& name) 
     const std::string text = name.toStdString();
     for (int i = 0; i < classCount(); ++i) {
         if (i != classIndex && m_scenario.classes[static_cast<std::size_t>(i)].name == text) {
-            return tr("class %1 is named “%2” already; class names must be unique")
+            return tr("class %1 is named “%2” already, and class names must be unique")
                 .arg(i + 1)
                 .arg(name);
         }
