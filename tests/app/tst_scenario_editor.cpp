@@ -1142,8 +1142,9 @@ class TestScenarioEditor : public QObject {
         QVERIFY(model->addLimiter(1, QStringLiteral("token_bucket")) > 0);
         model->select(model->rowOf({ElementKind::Client, 1, 0}));
         ParameterModel* inspector = document.inspector();
+        // A name with quotes and non-ASCII letters survives the JSON text.
         QVERIFY(inspector->setValue(inspector->rowOfKey(QStringLiteral("class.name")),
-                                    QStringLiteral("batch")));
+                                    QStringLiteral("batch \"β\"")));
         QVERIFY(model->addClass() > 0);
         QVERIFY2(document.saveAs(path), qPrintable(document.errorMessage()));
         QVERIFY(!document.dirty());
@@ -1152,7 +1153,7 @@ class TestScenarioEditor : public QObject {
         QVERIFY2(reopened.open(path), qPrintable(reopened.errorMessage()));
         QCOMPARE(reopened.classCount(), 3);
         QCOMPARE(reopened.scenario().classes[0].name, std::string("default"));
-        QCOMPARE(reopened.scenario().classes[1].name, std::string("batch"));
+        QCOMPARE(reopened.scenario().classes[1].name, std::string("batch \"β\""));
         QCOMPARE(reopened.scenario().classes[2].name, std::string("class 3"));
         QCOMPARE(reopened.scenario().classes[1].limiters.size(), std::size_t{1});
         QVERIFY(reopened.scenario().classes[2].limiters.empty());

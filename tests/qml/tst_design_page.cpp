@@ -268,6 +268,19 @@ class TestDesignPage : public QObject {
         QCOMPARE(document->selectedClass(), 1);
         QCOMPARE(topology->selectedElement(), (ElementRef{ElementKind::Client, 1, 0}));
         QVERIFY(document->dirty());
+        QQuickItem* title = findItem(root, QStringLiteral("documentTitle"));
+        QVERIFY(title != nullptr);
+        QTRY_VERIFY(title->property("text").toString().startsWith(QStringLiteral("● ")));
+
+        // The added class counts as an unsaved change: New asks first, and Cancel keeps it.
+        QObject* prompt = window->findChild<QObject*>(QStringLiteral("unsavedDialog"));
+        QVERIFY(prompt != nullptr);
+        QVERIFY(QMetaObject::invokeMethod(page, "newDocument"));
+        QTRY_VERIFY(prompt->property("opened").toBool());
+        QVERIFY(QMetaObject::invokeMethod(prompt, "reject"));
+        QTRY_VERIFY(!prompt->property("visible").toBool());
+        QCOMPARE(document->classCount(), 2);
+
         QQuickItem* loadEditor = findItem(root, QStringLiteral("loadEditor"));
         QVERIFY(loadEditor != nullptr);
         QTRY_COMPARE(loadEditor->property("title").toString(), QStringLiteral("Load of “class 2”"));
