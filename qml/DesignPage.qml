@@ -83,6 +83,12 @@ ColumnLayout {
 
     spacing: Theme.smallSpacing
 
+    // The window's Space shortcut pauses and resumes a run. On this page Space clicks the focused
+    // button instead, as keyboard users expect. Text fields accept Space already.
+    Keys.onShortcutOverride: (event) => {
+        event.accepted = event.key === Qt.Key_Space && event.modifiers === Qt.NoModifier;
+    }
+
     // Follows the scenario chosen for the run view while the document has no unsaved changes, so
     // the design view starts from the scenario on screen.
     function followController() {
@@ -313,6 +319,8 @@ ColumnLayout {
         TopologyPane {
             topology: document.topology
             selectedClass: document.selectedClass
+            selectedClassName: document.selectedClassName
+            classCount: document.classCount
             Layout.preferredWidth: Theme.topologyWidth
             Layout.fillHeight: true
         }
@@ -342,7 +350,11 @@ ColumnLayout {
 
                 ParameterPane {
                     objectName: "loadEditor"
-                    title: qsTr("Load")
+                    title: document.classCount <= 1
+                           ? qsTr("Load")
+                           : document.selectedClassName.length > 0
+                             ? qsTr("Load of “%1”").arg(document.selectedClassName)
+                             : qsTr("Load of class %1").arg(document.selectedClass + 1)
                     hint: qsTr("The requests the selected client sends.")
                     parameters: document.loadParameters
                     flat: true

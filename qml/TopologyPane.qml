@@ -3,14 +3,16 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Goflow.Studio
 
-// The scenario's elements in the order a request meets them, with buttons to add, remove and
-// reorder limiters and stages and to add or remove the async writer, which always comes last.
-// Clicking an element shows it in the inspector.
+// The scenario's elements in the order a request meets them, with buttons to add and remove
+// request classes, to add, remove and reorder limiters and stages, and to add or remove the async
+// writer, which always comes last. Clicking an element shows it in the inspector.
 Rectangle {
     id: pane
 
     required property TopologyModel topology
     required property int selectedClass
+    required property string selectedClassName
+    required property int classCount
 
     color: Theme.panel
     border.color: Theme.border
@@ -53,6 +55,7 @@ Rectangle {
                 required property string kind
                 required property string summary
                 required property bool selected
+                required property int classIndex
 
                 width: ListView.view.width
                 implicitHeight: elementColumn.implicitHeight + Theme.smallSpacing * 2
@@ -63,6 +66,18 @@ Rectangle {
                 MouseArea {
                     anchors.fill: parent
                     onClicked: pane.topology.selectedRow = element.index
+                }
+
+                // A line above each further request class keeps its client and limiters together.
+                Rectangle {
+                    visible: element.kind === "client" && element.classIndex > 0
+                             && !element.selected
+                    color: Theme.border
+                    height: 1
+                    anchors.top: parent.top
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    anchors.topMargin: -1
                 }
 
                 ColumnLayout {
@@ -98,6 +113,7 @@ Rectangle {
         }
 
         Label {
+            objectName: "topologyError"
             visible: pane.topology.errorMessage.length > 0
             text: pane.topology.errorMessage
             color: Theme.rejected
@@ -134,7 +150,8 @@ Rectangle {
                 objectName: "removeButton"
                 text: qsTr("Remove")
                 ToolTip.visible: hovered
-                ToolTip.text: qsTr("Remove the selected limiter, stage or writer.")
+                ToolTip.text: qsTr("Remove the selected limiter, stage or writer, or the "
+                                   + "selected client with its request class.")
                 ToolTip.delay: 500
                 onClicked: pane.topology.remove(pane.topology.selectedRow)
             }
@@ -144,6 +161,30 @@ Rectangle {
             spacing: Theme.smallSpacing
             Layout.fillWidth: true
 
+            Button {
+                objectName: "addClassButton"
+                text: qsTr("Add class")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Add a request class with its own client, a constant load and "
+                                   + "no limiters, and select it.")
+                ToolTip.delay: 500
+                onClicked: pane.topology.addClass()
+            }
+            Button {
+                objectName: "removeClassButton"
+                text: qsTr("Remove class")
+                ToolTip.visible: hovered
+                ToolTip.text: pane.classCount <= 1
+                              ? qsTr("The only request class cannot be removed: a scenario "
+                                     + "needs at least one.")
+                              : pane.selectedClassName.length > 0
+                                ? qsTr("Remove the request class “%1” with its client, load and "
+                                       + "limiters.").arg(pane.selectedClassName)
+                                : qsTr("Remove request class %1 with its client, load and "
+                                       + "limiters.").arg(pane.selectedClass + 1)
+                ToolTip.delay: 500
+                onClicked: pane.topology.removeClass(pane.selectedClass)
+            }
             Button {
                 objectName: "addLimiterButton"
                 text: qsTr("Add limiter…")

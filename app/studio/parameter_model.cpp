@@ -330,9 +330,20 @@ void clientRows(Rows& rows, int classIndex) {
     const auto client = [c](auto& s) -> auto& {
         return s.classes[c].client;
     };
-    rows.text(QStringLiteral("class.name"), tr("Class name"),
-              tr("The request class's name in summaries."), requestClass,
-              &goflow::sim::RequestClass::name);
+    ScenarioDocument* doc = rows.document();
+    RowBuilder name(Kind::Text, QStringLiteral("class.name"), tr("Class name"),
+                    tr("The request class's unique, non-empty name in summaries and reports."));
+    name.value([doc, c] { return QString::fromStdString(doc->scenario().classes[c].name); });
+    name.apply([doc, classIndex, requestClass](double, const QString& text) {
+        if (QString problem = doc->classNameProblem(classIndex, text); !problem.isEmpty()) {
+            return problem;
+        }
+        return doc->edit([&](Scenario& s) {
+            requestClass(s).name = text.toStdString();
+            return QString();
+        });
+    });
+    rows.add(name);
     rows.optionalMillis(QStringLiteral("client.timeout_ms"), tr("Timeout"), 0.001,
                         tr("The client gives up on an attempt after this long; leave empty for "
                            "no timeout."),

@@ -73,6 +73,10 @@ ScenarioDocument::ScenarioDocument(QObject* parent)
     m_loadParameters = new ParameterModel(this, this);
     m_inspector->setElement(m_topology->selectedElement());
     m_loadParameters->setElement({ElementKind::Load, 0, 0});
+    connect(this, &ScenarioDocument::selectedClassChanged, this,
+            &ScenarioDocument::selectedClassNameChanged);
+    connect(this, &ScenarioDocument::scenarioEdited, this,
+            &ScenarioDocument::selectedClassNameChanged);
     connect(m_topology, &TopologyModel::selectedRowChanged, this, [this] {
         const ElementRef selected = m_topology->selectedElement();
         m_inspector->setElement(selected);
@@ -210,7 +214,90 @@ void ScenarioDocument::setSelectedClass(int classIndex) {
     emit selectedClassChanged();
 }
 
+QString ScenarioDocument::selectedClassName() const {
+    if (m_selectedClass < 0 || m_selectedClass >= classCount()) {
+        return {};
+    }
+    return QString::fromStdString(
+        m_scenario.classes[static_cast<std::size_t>(m_selectedClass)].name);
+}
+
+QString ScenarioDocument::classNameProblem(int classIndex, const QString& name) const {
+    if (name.trimmed().isEmpty()) {
+        return tr("enter a name, because summaries and reports tell request classes apart by name");
+    }
+    for (const QChar ch : name) {
+        if (ch.category() == QChar::Other_Control) {
+            return tr(
+                "a class name must not contain control characters such as tabs or line "
+                "breaks");
+        }
+    }
+    const std::string text = name.toStdString();
+    for (int i = 0; i < classCount(); ++i) {
+        if (i != classIndex && m_scenario.classes[static_cast<std::size_t>(i)].name == text) {
+            return tr("class %1 is named “%2” already, and class names must be unique")
+                .arg(i + 1)
+                .arg(name);
+        }
+    }
+    return {};
+}
+
+QString ScenarioDocument::unusedClassName() const {
+    for (int n = classCount() + 1;; ++n) {
+        const QString name = tr("class %1").arg(n);
+        if (classNameProblem(-1, name).isEmpty()) {
+            return name;
+        }
+    }
+}
+
+goflow::sim::RequestClass ScenarioDocument::newRequestClass() const {
+    Duration longest{};
+    for (const auto& c : m_scenario.classes) {
+        longest = std::max(longest, c.load.duration());
+    }
+    goflow::sim::RequestClass c;
+    c.name = unusedClassName().toStdString();
+    c.load.phases.push_back(
+        constantPhase("steady", 50, longest > Duration::zero() ? toSeconds(longest) : 30));
+    return c;
+}
+
 QString ScenarioDocument::edit(const std::function<QString(Scenario&)>& change) {
+    return applyEdit(change, {});
+}
+
+QString ScenarioDocument::editRemovingClass(int classIndex,
+                                            const std::function<QString(Scenario&)>& change) {
+    if (classIndex < 0 || classIndex >= classCount()) {
+        return tr("There is no request class %1.").arg(classIndex + 1);
+    }
+    const auto removal = [&](Scenario& copy) {
+        const std::size_t before = copy.classes.size();
+        if (QString reason = change(copy); !reason.isEmpty()) {
+            return reason;
+        }
+        return copy.classes.size() + 1 == before
+                   ? QString()
+                   : tr("The change did not remove exactly one request class.");
+    };
+    std::vector<LoadShape> shapes = m_shapes;
+    shapes.erase(shapes.begin() + classIndex);
+    return applyEdit(removal, [this, classIndex, &shapes] {
+        m_shapes = std::move(shapes);
+        if (m_selectedClass > classIndex) {
+            --m_selectedClass;
+        }
+        m_selectedClass = std::min(m_selectedClass, classCount() - 1);
+        m_loadParameters->setElement({ElementKind::Load, m_selectedClass, 0});
+        emit selectedClassChanged();
+    });
+}
+
+QString ScenarioDocument::applyEdit(const std::function<QString(Scenario&)>& change,
+                                    const std::function<void()>& afterAccept) {
     // NOTE: the reader reads a trace file again on every edit, which is slow for traces of
     // millions of requests.
     Scenario copy = m_scenario;
@@ -226,6 +313,9 @@ QString ScenarioDocument::edit(const std::function<QString(Scenario&)>& change) 
     // trace's request times) match the text.
     m_scenario = std::move(*check);
     m_shapes.resize(m_scenario.classes.size(), LoadShape::Constant);
+    if (afterAccept) {
+        afterAccept();
+    }
     setDirty(true);
     emit scenarioEdited();
     return {};

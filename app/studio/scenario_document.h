@@ -35,6 +35,8 @@ class ScenarioDocument : public QObject {
     Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
     Q_PROPERTY(QStringList recentFiles READ recentFiles NOTIFY recentFilesChanged)
     Q_PROPERTY(int selectedClass READ selectedClass NOTIFY selectedClassChanged)
+    Q_PROPERTY(QString selectedClassName READ selectedClassName NOTIFY selectedClassNameChanged)
+    Q_PROPERTY(int classCount READ classCount NOTIFY scenarioEdited)
     Q_PROPERTY(TopologyModel* topology READ topology CONSTANT)
     Q_PROPERTY(ParameterModel* inspector READ inspector CONSTANT)
     Q_PROPERTY(ParameterModel* loadParameters READ loadParameters CONSTANT)
@@ -93,6 +95,8 @@ class ScenarioDocument : public QObject {
     QStringList recentFiles() const { return m_recentFiles; }
     int selectedClass() const { return m_selectedClass; }
     void setSelectedClass(int classIndex);
+    QString selectedClassName() const;
+    int classCount() const { return static_cast<int>(m_scenario.classes.size()); }
 
     TopologyModel* topology() const { return m_topology; }
     ParameterModel* inspector() const { return m_inspector; }
@@ -115,6 +119,24 @@ class ScenarioDocument : public QObject {
     // switch between the open and the closed model.
     void rememberShape(int classIndex, LoadShape shape);
 
+    // Returns why `name` cannot name request class `classIndex`, or an empty string. A name must
+    // not be empty, must contain no control characters and must differ from the names of the
+    // other classes, because summaries, reports and sweep results tell classes apart by name.
+    // The scenario reader does not check names, so a file may still contain duplicates.
+    QString classNameProblem(int classIndex, const QString& name) const;
+    // Returns the first of "class N", "class N+1", ... that no request class is named, where N is
+    // one more than the number of classes.
+    QString unusedClassName() const;
+    // Returns the request class that Add class appends: an unused name, the default client, no
+    // limiters, and a constant load of 50 requests/s like a new scenario's. The load lasts as long
+    // as the longest load of the existing classes, or 30 s when none has a length.
+    goflow::sim::RequestClass newRequestClass() const;
+    // Applies `change`, which must erase request class `classIndex`, like edit(). On success the
+    // load shapes of the later classes move down with their classes, and the selected class
+    // becomes the class that took the removed one's place, or the new last class.
+    QString editRemovingClass(int classIndex,
+                              const std::function<QString(goflow::sim::Scenario&)>& change);
+
     // Returns the shape that presents `load` best.
     static LoadShape detectShape(const goflow::sim::LoadConfig& load);
     // Returns a valid scenario for a new document.
@@ -126,12 +148,18 @@ class ScenarioDocument : public QObject {
     void errorMessageChanged();
     void recentFilesChanged();
     void selectedClassChanged();
+    // The selected class changed, or the scenario changed and with it maybe the class's name.
+    void selectedClassNameChanged();
     // The whole scenario was replaced (new or open): models reset.
     void scenarioReplaced();
     // The scenario changed through edit().
     void scenarioEdited();
 
   private:
+    // edit() with a step that runs after the edited scenario is accepted and before
+    // scenarioEdited() is emitted.
+    QString applyEdit(const std::function<QString(goflow::sim::Scenario&)>& change,
+                      const std::function<void()>& afterAccept);
     void replace(goflow::sim::Scenario scenario, const QString& path);
     void setDirty(bool dirty);
     void setError(const QString& message);

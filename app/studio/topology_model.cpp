@@ -65,6 +65,45 @@ QString groupPrefix(const ElementRef& ref) {
     return QStringLiteral("stages");
 }
 
+// Returns the request class whose parameter a scripted change sets: i for "classes[i]...", 0 for
+// the "limiters[j]..." and "client..." shorthands of class 0, or -1 for any other parameter.
+int classOfChange(const ParameterChange& change) {
+    static const QRegularExpression indexed(QStringLiteral("^classes\\[(\\d+)\\]\\."));
+    const QString parameter = QString::fromStdString(change.parameter);
+    if (const QRegularExpressionMatch match = indexed.match(parameter); match.hasMatch()) {
+        return match.captured(1).toInt();
+    }
+    if (parameter.startsWith(QLatin1String("limiters[")) ||
+        parameter.startsWith(QLatin1String("client."))) {
+        return 0;
+    }
+    return -1;
+}
+
+// Rewrites "classes[j]..." to "classes[j-1]..." for every change of a class after `removed`.
+void renumberClassChanges(Scenario& s, int removed) {
+    static const QRegularExpression indexed(QStringLiteral("^classes\\[(\\d+)\\](\\..*)$"));
+    for (ParameterChange& change : s.changes) {
+        const QRegularExpressionMatch match =
+            indexed.match(QString::fromStdString(change.parameter));
+        if (!match.hasMatch() || match.captured(1).toInt() <= removed) {
+            continue;
+        }
+        change.parameter = QStringLiteral("classes[%1]%2")
+                               .arg(match.captured(1).toInt() - 1)
+                               .arg(match.captured(2))
+                               .toStdString();
+    }
+}
+
+// Erases request class `classIndex` and renumbers the scripted changes of the later classes.
+// Returns an empty string, as a change for ScenarioDocument::edit() does on success.
+QString eraseClass(Scenario& s, int classIndex) {
+    s.classes.erase(s.classes.begin() + classIndex);
+    renumberClassChanges(s, classIndex);
+    return {};
+}
+
 // Returns whether a scripted change sets a writer parameter ("writer.write_ms_per_kib").
 bool isWriterChange(const ParameterChange& change) {
     return QString::fromStdString(change.parameter).startsWith(QLatin1String("writer."));
@@ -175,7 +214,8 @@ QVariant TopologyModel::data(const QModelIndex& index, int role) const {
         case ClassIndexRole:
             return ref.classIndex;
         case RemovableRole:
-            return movable || ref.kind == ElementKind::Writer;
+            return movable || ref.kind == ElementKind::Writer ||
+                   (ref.kind == ElementKind::Client && m_document->classCount() > 1);
         case MovableRole:
             return movable;
         case CanMoveUpRole:
@@ -437,6 +477,117 @@ int TopologyModel::addWriter() {
     return row;
 }
 
+QString TopologyModel::check(const std::function<QString(Scenario&)>& change) const {
+    Scenario probe = m_document->scenario();
+    if (QString reason = change(probe); !reason.isEmpty()) {
+        return reason;
+    }
+    const auto checked = goflow::sim::load_scenario(goflow::sim::to_json(probe),
+                                                    m_document->directory().toStdString());
+    return checked ? QString() : withoutPosition(QString::fromStdString(checked.error().message));
+}
+
+int TopologyModel::addClass() {
+    const goflow::sim::RequestClass added = m_document->newRequestClass();
+    const auto change = [&](Scenario& copy) {
+        copy.classes.push_back(added);
+        return QString();
+    };
+    if (const QString reason = check(change); !reason.isEmpty()) {
+        setError(tr("Cannot add a request class: %1").arg(reason));
+        return -1;
+    }
+    // The new client goes after the last class's limiters, which is just before the pool.
+    const int row = rowOf({ElementKind::Pool, -1, 0});
+    m_structuralEdit = true;
+    beginInsertRows(QModelIndex(), row, row);
+    const QString reason = m_document->edit(change);
+    rebuild();
+    endInsertRows();
+    m_structuralEdit = false;
+    Q_ASSERT(reason.isEmpty());
+    if (m_selected >= row) {
+        ++m_selected;
+    }
+    clearError();
+    select(row);
+    emit dataChanged(index(0), index(rowCount() - 1));
+    emit selectionStateChanged();
+    return row;
+}
+
+QString TopologyModel::classRemovalProblem(int classIndex) const {
+    const Scenario& s = m_document->scenario();
+    const int classes = static_cast<int>(s.classes.size());
+    if (classIndex < 0 || classIndex >= classes) {
+        return tr("Cannot remove request class %1: there is no such class.").arg(classIndex + 1);
+    }
+    const std::string& className = s.classes[static_cast<std::size_t>(classIndex)].name;
+    const QString name = className.empty()
+                             ? tr("request class %1").arg(classIndex + 1)
+                             : tr("request class “%1”").arg(QString::fromStdString(className));
+    if (classes == 1) {
+        return tr("Cannot remove %1: it is the only class, and a scenario needs at least one. "
+                  "Add another class first.")
+            .arg(name);
+    }
+    for (std::size_t i = 0; i < s.changes.size(); ++i) {
+        if (classOfChange(s.changes[i]) == classIndex) {
+            return tr("Cannot remove %1: scripted change %2 sets “%3”. Remove that change from "
+                      "the file first.")
+                .arg(name)
+                .arg(i + 1)
+                .arg(QString::fromStdString(s.changes[i].parameter));
+        }
+    }
+    const QString reason =
+        check([classIndex](Scenario& copy) { return eraseClass(copy, classIndex); });
+    return reason.isEmpty() ? QString() : tr("Cannot remove %1: %2").arg(name, reason);
+}
+
+bool TopologyModel::removeClass(int classIndex) {
+    if (const QString problem = classRemovalProblem(classIndex); !problem.isEmpty()) {
+        setError(problem);
+        return false;
+    }
+    const int classesBefore = m_document->classCount();
+    // The class's rows: its client, then its limiters.
+    const int first = rowOf({ElementKind::Client, classIndex, 0});
+    const int count =
+        1 +
+        static_cast<int>(
+            m_document->scenario().classes[static_cast<std::size_t>(classIndex)].limiters.size());
+    const int last = first + count - 1;
+
+    m_structuralEdit = true;
+    beginRemoveRows(QModelIndex(), first, last);
+    const QString reason = m_document->editRemovingClass(
+        classIndex, [classIndex](Scenario& copy) { return eraseClass(copy, classIndex); });
+    rebuild();
+    endRemoveRows();
+    m_structuralEdit = false;
+    Q_ASSERT(reason.isEmpty());
+    clearError();
+
+    if (m_selected >= first && m_selected <= last) {
+        // Select the client of the class that took the removed one's place, or of the new last
+        // class.
+        const int next = std::min(classIndex, classesBefore - 2);
+        m_selected = -1;
+        select(rowOf({ElementKind::Client, next, 0}));
+    } else {
+        if (m_selected > last) {
+            m_selected -= count;
+        }
+        // The selected row's element may belong to a renumbered class, so the inspector and the
+        // selected class follow it again.
+        emit selectedRowChanged();
+    }
+    emit dataChanged(index(0), index(rowCount() - 1));
+    emit selectionStateChanged();
+    return true;
+}
+
 bool TopologyModel::removeWriter(int row) {
     const Scenario& s = m_document->scenario();
     for (std::size_t i = 0; i < s.changes.size(); ++i) {
@@ -496,8 +647,7 @@ bool TopologyModel::remove(int row) {
             return false;
         case ElementKind::Client:
         case ElementKind::Load:
-            setError(tr("A request class's client cannot be removed; it sends the class's load."));
-            return false;
+            return removeClass(ref.classIndex);
         case ElementKind::Writer:
             return removeWriter(row);
         case ElementKind::Limiter:

@@ -2,13 +2,12 @@
 //
 // Rows: the scenario's settings, then for each request class its client followed by its limiters,
 // then the worker pool, then the pipeline stages, then the async writer when the scenario has one.
-// The user adds, removes and reorders limiters (within their class) and stages, adds and removes
-// the writer (which always stays last), and selects the element that the inspector shows.
-// Structural changes go through ScenarioDocument::edit(), so a change that would leave an invalid
-// scenario is rejected with the reader's reason. Scripted parameter changes ("changes" in the file)
-// follow a moved limiter or stage, and removing an element that a change refers to is rejected.
-//
-// NOTE: request classes are listed but cannot be added or removed here; edit the file for that.
+// The user adds and removes request classes, adds, removes and reorders limiters (within their
+// class) and stages, adds and removes the writer (which always stays last), and selects the
+// element that the inspector shows. Structural changes go through ScenarioDocument::edit(), so a
+// change that would leave an invalid scenario is rejected with the reader's reason. Scripted
+// parameter changes ("changes" in the file) follow a moved or renumbered limiter, stage or class,
+// and removing an element that a change refers to is rejected.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -16,9 +15,13 @@
 #include <QPointer>
 #include <QString>
 
+#include <functional>
 #include <vector>
 
 class ScenarioDocument;
+namespace goflow::sim {
+struct Scenario;
+}
 
 // The kind of element a topology row represents. Load is not a topology row: it selects the load
 // editor's rows in ParameterModel.
@@ -76,8 +79,17 @@ class TopologyModel : public QAbstractListModel {
     // Adds the async writer with the scenario format's defaults after the last stage and selects
     // it. Returns its row, or -1 with errorMessage set (for example when there is one already).
     Q_INVOKABLE int addWriter();
-    // Removes a limiter, stage or the writer. The settings, clients and the pool cannot be
-    // removed: returns false and sets errorMessage to the reason.
+    // Appends a request class (ScenarioDocument::newRequestClass()) after the last one and selects
+    // its client, which makes it the selected class. Returns the client's row, or -1 with
+    // errorMessage set (for example when the scenario has the maximum of 64 classes).
+    Q_INVOKABLE int addClass();
+    // Removes a request class with its client and limiters, and renumbers the scripted changes of
+    // the later classes. Rejected, with errorMessage set, for the only class and for a class that
+    // a scripted change refers to.
+    Q_INVOKABLE bool removeClass(int classIndex);
+    // Removes a limiter, stage or the writer, or for a client row its request class (see
+    // removeClass()). The settings and the pool cannot be removed: returns false and sets
+    // errorMessage to the reason.
     Q_INVOKABLE bool remove(int row);
     // Moves the element at `from` so that it ends up at row `to`, within its group.
     Q_INVOKABLE bool move(int from, int to);
@@ -104,6 +116,11 @@ class TopologyModel : public QAbstractListModel {
   private:
     void rebuild();
     bool removeWriter(int row);
+    // Returns why removeClass() rejects removing `classIndex`, or an empty string.
+    QString classRemovalProblem(int classIndex) const;
+    // Returns why `change` cannot apply to the scenario (its own reason or the reader's), or an
+    // empty string. Nothing changes.
+    QString check(const std::function<QString(goflow::sim::Scenario&)>& change) const;
     void onScenarioReplaced();
     void onScenarioEdited();
     void setError(const QString& message);

@@ -11,9 +11,11 @@
 
 #include <cmath>
 #include <memory>
+#include <set>
 
 #include "load_preview.h"
 #include "parameter_model.h"
+#include "run_history.h"
 #include "scenario_document.h"
 #include "studio_controller.h"
 #include "topology_model.h"
@@ -851,6 +853,362 @@ class TestScenarioEditor : public QObject {
         QVERIFY(!preview.emptyText().isEmpty());
         preview.update(&series);
         QCOMPARE(series.count(), 0);
+    }
+
+    void classAddSelectsNewClass() {
+        ScenarioDocument document;
+        TopologyModel* model = document.topology();
+        QAbstractItemModelTester tester(model, Mode::QtTest);
+        QAbstractItemModelTester loadTester(document.loadParameters(), Mode::QtTest);
+        QSignalSpy selectedClassSpy(&document, &ScenarioDocument::selectedClassChanged);
+        QSignalSpy nameSpy(&document, &ScenarioDocument::selectedClassNameChanged);
+        // settings, client, token bucket, pool
+        QCOMPARE(model->rowCount(), 4);
+        QVERIFY(!model->data(model->index(1), TopologyModel::RemovableRole).toBool());
+
+        const int row = model->addClass();
+        QCOMPARE(row, 3);
+        QVERIFY2(model->errorMessage().isEmpty(), qPrintable(model->errorMessage()));
+        QCOMPARE(model->rowCount(), 5);
+        QCOMPARE(model->element(row), (ElementRef{ElementKind::Client, 1, 0}));
+        QCOMPARE(model->rowOf({ElementKind::Pool, -1, 0}), 4);
+        QCOMPARE(model->selectedRow(), row);
+        QCOMPARE(document.selectedClass(), 1);
+        QCOMPARE(selectedClassSpy.count(), 1);
+        QVERIFY(nameSpy.count() >= 1);
+        QCOMPARE(document.classCount(), 2);
+        QCOMPARE(document.selectedClassName(), QStringLiteral("class 2"));
+        QCOMPARE(document.inspector()->title(), QStringLiteral("Client"));
+        QCOMPARE(document.loadParameters()->element(), (ElementRef{ElementKind::Load, 1, 0}));
+        QVERIFY(document.dirty());
+        // Both clients can be removed now that there are two classes.
+        QVERIFY(model->data(model->index(1), TopologyModel::RemovableRole).toBool());
+        QVERIFY(model->data(model->index(row), TopologyModel::RemovableRole).toBool());
+
+        // The new class has the default client, no limiters and a new scenario's constant load.
+        const goflow::sim::RequestClass& added = document.scenario().classes[1];
+        QCOMPARE(added.name, std::string("class 2"));
+        QVERIFY(added.limiters.empty());
+        QVERIFY(!added.client.timeout.has_value());
+        QCOMPARE(added.client.max_retries, 0);
+        QCOMPARE(added.load.model, LoadConfig::Model::open);
+        QCOMPARE(added.load.phases.size(), std::size_t{1});
+        QCOMPARE(added.load.phases[0].shape, LoadPhase::Shape::constant);
+        QCOMPARE(added.load.phases[0].rate, 50.0);
+        QCOMPARE(added.load.duration(), goflow::Duration(std::chrono::seconds(30)));
+        QCOMPARE(document.loadShape(1), ScenarioDocument::LoadShape::Constant);
+        ParameterModel* load = document.loadParameters();
+        QCOMPARE(valueOf(*load, load->rowOfKey(QStringLiteral("load.shape"))),
+                 QStringLiteral("constant"));
+
+        // The class's limiters go into its own chain, before the pool.
+        QCOMPARE(model->addLimiter(1, QStringLiteral("concurrency")), row + 1);
+        QCOMPARE(model->rowOf({ElementKind::Pool, -1, 0}), row + 2);
+        QVERIFY(document.scenario().classes[0].limiters.size() == 1);
+        QVERIFY(document.scenario().classes[1].limiters.size() == 1);
+    }
+
+    void classAddMatchesLongestLoad() {
+        ScenarioDocument document;
+        QVERIFY(document.open(scenarioFile("noisy-neighbour.json")));
+        TopologyModel* model = document.topology();
+        QAbstractItemModelTester tester(model, Mode::QtTest);
+        model->select(model->rowOf({ElementKind::Pool, -1, 0}));
+        const int row = model->addClass();
+        QVERIFY2(row > 0, qPrintable(model->errorMessage()));
+        // steady and bulk both run for 50 s
+        const auto& added = document.scenario().classes[2];
+        QCOMPARE(added.name, std::string("class 3"));
+        QCOMPARE(added.load.duration(), goflow::Duration(std::chrono::seconds(50)));
+        QCOMPARE(model->selectedRow(), row);
+        QCOMPARE(document.selectedClass(), 2);
+        // The scripted changes of class 1 are untouched.
+        for (const auto& change : document.scenario().changes) {
+            QVERIFY2(change.parameter.rfind("classes[1].limiters[0].", 0) == 0,
+                     change.parameter.c_str());
+        }
+    }
+
+    void classAddStopsAtMaximum() {
+        ScenarioDocument document;
+        TopologyModel* model = document.topology();
+        QAbstractItemModelTester tester(model, Mode::QtTest);
+        while (document.classCount() < 64) {
+            QVERIFY2(model->addClass() > 0, qPrintable(model->errorMessage()));
+        }
+        const int rows = model->rowCount();
+        QCOMPARE(model->addClass(), -1);
+        QVERIFY2(model->errorMessage().contains(QLatin1String("64")),
+                 qPrintable(model->errorMessage()));
+        QCOMPARE(model->rowCount(), rows);
+        QCOMPARE(document.classCount(), 64);
+        // Every generated name is unique.
+        std::set<std::string> names;
+        for (const auto& c : document.scenario().classes) {
+            names.insert(c.name);
+        }
+        QCOMPARE(names.size(), std::size_t{64});
+    }
+
+    void classNamesStayUnique() {
+        ScenarioDocument document;
+        TopologyModel* model = document.topology();
+        QAbstractItemModelTester tester(model, Mode::QtTest);
+        QAbstractItemModelTester inspectorTester(document.inspector(), Mode::QtTest);
+        QVERIFY(model->addClass() > 0);
+        QVERIFY(model->addClass() > 0);
+        QCOMPARE(document.scenario().classes[2].name, std::string("class 3"));
+
+        // Rename class 2 so that the next generated name would collide with it.
+        ParameterModel* inspector = document.inspector();
+        model->select(model->rowOf({ElementKind::Client, 1, 0}));
+        const int name = inspector->rowOfKey(QStringLiteral("class.name"));
+        QVERIFY(name >= 0);
+        QCOMPARE(valueOf(*inspector, name), QStringLiteral("class 2"));
+        QVERIFY(inspector->setValue(name, QStringLiteral("class 4")));
+        QCOMPARE(document.scenario().classes[1].name, std::string("class 4"));
+        QVERIFY(model->addClass() > 0);
+        QCOMPARE(document.scenario().classes[3].name, std::string("class 5"));
+
+        // Invalid names are rejected with the reason in the row, and nothing changes.
+        model->select(model->rowOf({ElementKind::Client, 1, 0}));
+        const struct {
+            QString text;
+            const char* reason;
+        } invalid[] = {
+            {QStringLiteral("default"), "unique"},          {QStringLiteral("class 3"), "unique"},
+            {QStringLiteral("   "), "enter a name"},        {QString(), "enter a name"},
+            {QStringLiteral("a\tb"), "control characters"},
+        };
+        for (const auto& [text, reason] : invalid) {
+            QVERIFY2(!inspector->setValue(name, text), qPrintable(text));
+            QVERIFY2(errorOf(*inspector, name).contains(QLatin1String(reason)),
+                     qPrintable(errorOf(*inspector, name)));
+            QCOMPARE(document.scenario().classes[1].name, std::string("class 4"));
+        }
+        // A class keeps its own name, and a valid rename clears the message.
+        QVERIFY(inspector->setValue(name, QStringLiteral("class 4")));
+        QVERIFY(errorOf(*inspector, name).isEmpty());
+        QVERIFY(inspector->setValue(name, QStringLiteral("  batch  ")));
+        QCOMPARE(document.scenario().classes[1].name, std::string("batch"));
+        QCOMPARE(document.selectedClassName(), QStringLiteral("batch"));
+        QCOMPARE(
+            model->data(model->index(model->selectedRow()), TopologyModel::TitleRole).toString(),
+            QStringLiteral("Client “batch”"));
+
+        QVERIFY(document.classNameProblem(-1, QStringLiteral("batch")).contains("unique"));
+        QVERIFY(document.classNameProblem(1, QStringLiteral("batch")).isEmpty());
+        QVERIFY(document.classNameProblem(-1, QStringLiteral("Batch")).isEmpty());
+    }
+
+    void classRemoveRejectsLastClass() {
+        ScenarioDocument document;
+        TopologyModel* model = document.topology();
+        QAbstractItemModelTester tester(model, Mode::QtTest);
+        QVERIFY(document.open(scenarioFile("api-burst.json")));
+        QVERIFY(!model->removeClass(0));
+        QVERIFY2(model->errorMessage().contains(QLatin1String("it is the only class")),
+                 qPrintable(model->errorMessage()));
+        model->clearError();
+        QVERIFY(!model->remove(1));
+        QVERIFY(model->errorMessage().contains(QLatin1String("it is the only class")));
+        QVERIFY(!model->removeClass(1));
+        QVERIFY(model->errorMessage().contains(QLatin1String("no such class")));
+        QVERIFY(!model->removeClass(-1));
+        QCOMPARE(model->rowCount(), 4);
+        QCOMPARE(document.classCount(), 1);
+        QVERIFY(!document.dirty());
+
+        // After adding a class, either one can go, but not both.
+        QVERIFY(model->addClass() > 0);
+        QVERIFY2(model->removeClass(0), qPrintable(model->errorMessage()));
+        QCOMPARE(document.scenario().classes[0].name, std::string("class 2"));
+        QVERIFY(!model->removeClass(0));
+        QVERIFY(model->errorMessage().contains(QLatin1String("it is the only class")));
+        QCOMPARE(document.classCount(), 1);
+    }
+
+    void classRemoveTakesItsLimiters() {
+        ScenarioDocument document;
+        TopologyModel* model = document.topology();
+        QAbstractItemModelTester tester(model, Mode::QtTest);
+        QAbstractItemModelTester inspectorTester(document.inspector(), Mode::QtTest);
+        QAbstractItemModelTester loadTester(document.loadParameters(), Mode::QtTest);
+        // Three classes: the default one with a token bucket, then two with two limiters each.
+        for (int c = 1; c <= 2; ++c) {
+            QVERIFY(model->addClass() > 0);
+            QVERIFY(model->addLimiter(c, QStringLiteral("concurrency")) > 0);
+            QVERIFY(model->addLimiter(c, QStringLiteral("leaky_bucket")) > 0);
+        }
+        // settings, client 0 + 1 limiter, client 1 + 2 limiters, client 2 + 2 limiters, pool
+        QCOMPARE(model->rowCount(), 10);
+        // Class 0 gets a spike load and class 2 a sine load. Class 1 keeps its constant load.
+        ParameterModel* load = document.loadParameters();
+        QCOMPARE(document.setLoadShape(0, ScenarioDocument::LoadShape::Spike), QString());
+        QCOMPARE(document.setLoadShape(2, ScenarioDocument::LoadShape::Sine), QString());
+
+        // Remove class 1 while a limiter of class 2 is selected: the selection follows it.
+        const int selected = model->rowOf({ElementKind::Limiter, 2, 1});
+        model->select(selected);
+        QCOMPARE(document.selectedClass(), 2);
+        QVERIFY2(model->removeClass(1), qPrintable(model->errorMessage()));
+        QVERIFY(model->errorMessage().isEmpty());
+        QCOMPARE(model->rowCount(), 7);
+        QCOMPARE(document.classCount(), 2);
+        QCOMPARE(document.scenario().classes[1].name, std::string("class 3"));
+        QCOMPARE(document.scenario().classes[0].limiters.size(), std::size_t{1});
+        QCOMPARE(document.scenario().classes[1].limiters.size(), std::size_t{2});
+        QCOMPARE(model->selectedRow(), selected - 3);
+        QCOMPARE(model->selectedElement(), (ElementRef{ElementKind::Limiter, 1, 1}));
+        QCOMPARE(document.inspector()->element(), (ElementRef{ElementKind::Limiter, 1, 1}));
+        QCOMPARE(document.selectedClass(), 1);
+        QCOMPARE(load->element(), (ElementRef{ElementKind::Load, 1, 0}));
+        QCOMPARE(document.selectedClassName(), QStringLiteral("class 3"));
+        // The load shapes stay with their classes.
+        QCOMPARE(document.loadShape(0), ScenarioDocument::LoadShape::Spike);
+        QCOMPARE(document.loadShape(1), ScenarioDocument::LoadShape::Sine);
+        QCOMPARE(valueOf(*load, load->rowOfKey(QStringLiteral("load.shape"))),
+                 QStringLiteral("sine"));
+
+        // Removing the selected last class through its client row selects the class before it.
+        model->select(model->rowOf({ElementKind::Client, 1, 0}));
+        QVERIFY2(model->remove(model->selectedRow()), qPrintable(model->errorMessage()));
+        QCOMPARE(model->rowCount(), 4);
+        QCOMPARE(document.classCount(), 1);
+        QCOMPARE(model->selectedRow(), 1);
+        QCOMPARE(model->selectedElement(), (ElementRef{ElementKind::Client, 0, 0}));
+        QCOMPARE(document.selectedClass(), 0);
+        QCOMPARE(load->element(), (ElementRef{ElementKind::Load, 0, 0}));
+        QCOMPARE(document.loadShape(0), ScenarioDocument::LoadShape::Spike);
+        QVERIFY(!model->data(model->index(1), TopologyModel::RemovableRole).toBool());
+    }
+
+    void classRemoveRenumbersChanges() {
+        ScenarioDocument document;
+        TopologyModel* model = document.topology();
+        QAbstractItemModelTester tester(model, Mode::QtTest);
+        QVERIFY(document.open(scenarioFile("noisy-neighbour.json")));
+        // settings, steady, bulk, bulk's token bucket, pool
+        QCOMPARE(model->rowCount(), 5);
+
+        // Scripted changes set bulk's limiter, so bulk cannot go.
+        QVERIFY(!model->removeClass(1));
+        QVERIFY2(model->errorMessage().contains(QLatin1String("classes[1].limiters[0]")),
+                 qPrintable(model->errorMessage()));
+        QCOMPARE(document.classCount(), 2);
+        QVERIFY(!document.dirty());
+
+        // Removing steady moves bulk and its changes to class 0.
+        model->select(model->rowOf({ElementKind::Pool, -1, 0}));
+        QVERIFY2(model->removeClass(0), qPrintable(model->errorMessage()));
+        QCOMPARE(model->rowCount(), 4);
+        QCOMPARE(document.scenario().classes[0].name, std::string("bulk"));
+        QCOMPARE(document.scenario().classes[0].limiters.size(), std::size_t{1});
+        QCOMPARE(document.scenario().changes.size(), std::size_t{2});
+        for (const auto& change : document.scenario().changes) {
+            QVERIFY2(change.parameter.rfind("classes[0].limiters[0].", 0) == 0,
+                     change.parameter.c_str());
+        }
+        QCOMPARE(model->selectedElement(), (ElementRef{ElementKind::Pool, -1, 0}));
+        QCOMPARE(document.selectedClass(), 0);
+        QCOMPARE(document.loadShape(0), ScenarioDocument::LoadShape::Custom);
+
+        // A class that the class 0 shorthand refers to cannot go either.
+        QVERIFY(model->addClass() > 0);
+        QVERIFY(document
+                    .edit([](goflow::sim::Scenario& s) {
+                        s.changes.clear();
+                        goflow::sim::ParameterChange change;
+                        change.at = std::chrono::seconds(5);
+                        change.parameter = "client.retries";
+                        change.value = 2;
+                        s.changes.push_back(change);
+                        return QString();
+                    })
+                    .isEmpty());
+        QVERIFY(!model->removeClass(0));
+        QVERIFY2(model->errorMessage().contains(QLatin1String("client.retries")),
+                 qPrintable(model->errorMessage()));
+        QVERIFY2(model->removeClass(1), qPrintable(model->errorMessage()));
+    }
+
+    void classesSaveAndReopen() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("classes.json"));
+        ScenarioDocument document;
+        TopologyModel* model = document.topology();
+        QAbstractItemModelTester tester(model, Mode::QtTest);
+        QVERIFY(model->addClass() > 0);
+        QVERIFY(model->addLimiter(1, QStringLiteral("token_bucket")) > 0);
+        model->select(model->rowOf({ElementKind::Client, 1, 0}));
+        ParameterModel* inspector = document.inspector();
+        // A name with quotes and non-ASCII letters survives the JSON text.
+        QVERIFY(inspector->setValue(inspector->rowOfKey(QStringLiteral("class.name")),
+                                    QStringLiteral("batch \"β\"")));
+        QVERIFY(model->addClass() > 0);
+        QVERIFY2(document.saveAs(path), qPrintable(document.errorMessage()));
+        QVERIFY(!document.dirty());
+
+        ScenarioDocument reopened;
+        QVERIFY2(reopened.open(path), qPrintable(reopened.errorMessage()));
+        QCOMPARE(reopened.classCount(), 3);
+        QCOMPARE(reopened.scenario().classes[0].name, std::string("default"));
+        QCOMPARE(reopened.scenario().classes[1].name, std::string("batch \"β\""));
+        QCOMPARE(reopened.scenario().classes[2].name, std::string("class 3"));
+        QCOMPARE(reopened.scenario().classes[1].limiters.size(), std::size_t{1});
+        QVERIFY(reopened.scenario().classes[2].limiters.empty());
+        QCOMPARE(reopened.loadShape(2), ScenarioDocument::LoadShape::Constant);
+        QCOMPARE(reopened.toJson(), document.toJson());
+        // settings, 3 clients, 2 limiters, pool
+        QCOMPARE(reopened.topology()->rowCount(), 7);
+
+        // Removing a class makes the document dirty, and save() writes it.
+        QVERIFY(model->removeClass(1));
+        QVERIFY(document.dirty());
+        QVERIFY(document.save());
+        QVERIFY(reopened.open(path));
+        QCOMPARE(reopened.classCount(), 2);
+        QCOMPARE(reopened.scenario().classes[1].name, std::string("class 3"));
+        QCOMPARE(reopened.toJson(), document.toJson());
+    }
+
+    void runUsesEditedClasses() {
+        ScenarioDocument document;
+        TopologyModel* model = document.topology();
+        QVERIFY(model->addClass() > 0);
+        // The new class gets a tight token bucket: 10 requests/s with a burst of 10.
+        QVERIFY(model->addLimiter(1, QStringLiteral("token_bucket")) > 0);
+        ParameterModel* inspector = document.inspector();
+        QVERIFY(inspector->setValue(inspector->rowOfKey(QStringLiteral("limiter.rate")),
+                                    QStringLiteral("10")));
+        QVERIFY(inspector->setValue(inspector->rowOfKey(QStringLiteral("limiter.burst")),
+                                    QStringLiteral("10")));
+
+        StudioController controller;
+        QVERIFY(controller.loadScenarioText(document.toJson(), document.directory(), QString()));
+        controller.simulate();
+        QTRY_COMPARE_WITH_TIMEOUT(controller.state(), StudioController::RunState::Finished, 20000);
+        RunHistory* history = controller.history();
+        QCOMPARE(history->count(), 1);
+        const RunRecord* run = history->find(history->idAt(0));
+        QVERIFY(run != nullptr);
+        const goflow::sim::Summary& summary = run->summary;
+        QCOMPARE(summary.classes.size(), std::size_t{2});
+        QCOMPARE(summary.classes[0].name, std::string("default"));
+        QCOMPARE(summary.classes[1].name, std::string("class 2"));
+        QCOMPARE(static_cast<std::uint64_t>(controller.offered()),
+                 summary.classes[0].offered + summary.classes[1].offered);
+        // Each class offers about 50 requests/s for 30 s (Poisson, so within 5 standard
+        // deviations of 1500).
+        for (const auto& c : summary.classes) {
+            QVERIFY2(c.offered > 1300 && c.offered < 1700, c.name.c_str());
+        }
+        // The new class's bucket admits at most its burst plus 10 per second; the default class's
+        // bucket of 100/s stays far above its 50/s.
+        QVERIFY(summary.classes[1].completed <= 10 + 10 * 30 + 1);
+        QVERIFY(summary.classes[1].rejected >= summary.classes[1].offered - 311);
+        QVERIFY(summary.rejected_by_limiter >= summary.classes[1].offered - 311);
+        QVERIFY(summary.classes[0].completed > summary.classes[0].offered * 9 / 10);
     }
 
   private:

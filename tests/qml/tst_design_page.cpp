@@ -180,6 +180,148 @@ class TestDesignPage : public QObject {
 
   private:
     QTemporaryDir m_settingsDir;
+
+  private slots:
+    // Adds a request class with the Add class button, renames it in the inspector, runs the
+    // scenario, then removes the class with the keyboard and checks that the only class stays.
+    // Saves design-page-classes.png (two classes) and design-page-last-class.png.
+    void designPageAddsAndRemovesClass() {
+        g_messages.clear();
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine.setInitialProperties({
+            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
+            {QStringLiteral("initialScenario"), kScenario},
+        });
+        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
+        QCOMPARE(engine.rootObjects().size(), 1);
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
+        QVERIFY(window != nullptr);
+        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
+        QVERIFY(controller != nullptr);
+        QObject* pageBar = window->findChild<QObject*>(QStringLiteral("pageBar"));
+        QVERIFY(pageBar != nullptr);
+        pageBar->setProperty("currentIndex", 1);
+        auto* page = window->findChild<QQuickItem*>(QStringLiteral("designPage"));
+        QVERIFY(page != nullptr);
+        QTRY_VERIFY(page->isVisible());
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        auto* document = window->findChild<ScenarioDocument*>(QStringLiteral("scenarioDocument"));
+        QVERIFY(document != nullptr);
+        QCOMPARE(document->classCount(), 1);
+        TopologyModel* topology = document->topology();
+        QQuickItem* root = window->contentItem();
+
+        const auto click = [window](QQuickItem* item) {
+            const QPointF center = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+            QTest::mouseClick(window, Qt::LeftButton, Qt::NoModifier, center.toPoint());
+        };
+
+        // Add class appends a class after the default one and selects its client.
+        QQuickItem* addClass = findItem(root, QStringLiteral("addClassButton"));
+        QVERIFY(addClass != nullptr);
+        QVERIFY(addClass->isVisible());
+        click(addClass);
+        QTRY_COMPARE(document->classCount(), 2);
+        QCOMPARE(document->scenario().classes[1].name, std::string("class 2"));
+        QCOMPARE(document->selectedClass(), 1);
+        QCOMPARE(topology->selectedElement(), (ElementRef{ElementKind::Client, 1, 0}));
+        QVERIFY(document->dirty());
+        QQuickItem* title = findItem(root, QStringLiteral("documentTitle"));
+        QVERIFY(title != nullptr);
+        QTRY_VERIFY(title->property("text").toString().startsWith(QStringLiteral("● ")));
+
+        // The added class counts as an unsaved change: New asks first, and Cancel keeps it.
+        QObject* prompt = window->findChild<QObject*>(QStringLiteral("unsavedDialog"));
+        QVERIFY(prompt != nullptr);
+        QVERIFY(QMetaObject::invokeMethod(page, "newDocument"));
+        QTRY_VERIFY(prompt->property("opened").toBool());
+        QVERIFY(QMetaObject::invokeMethod(prompt, "reject"));
+        QTRY_VERIFY(!prompt->property("visible").toBool());
+        QCOMPARE(document->classCount(), 2);
+
+        QQuickItem* loadEditor = findItem(root, QStringLiteral("loadEditor"));
+        QVERIFY(loadEditor != nullptr);
+        QTRY_COMPARE(loadEditor->property("title").toString(), QStringLiteral("Load of “class 2”"));
+
+        // The field shows why a duplicate name is rejected, and a unique name is applied.
+        const QString nameField = QStringLiteral("field_class.name");
+        QTRY_VERIFY(findItem(root, nameField) != nullptr);
+        QQuickItem* name = findItem(root, nameField);
+        QCOMPARE(name->property("text").toString(), QStringLiteral("class 2"));
+        name->setProperty("text", QStringLiteral("default"));
+        QVERIFY(QMetaObject::invokeMethod(name, "editingFinished"));
+        QQuickItem* nameError = findItem(root, QStringLiteral("error_class.name"));
+        QVERIFY(nameError != nullptr);
+        QTRY_VERIFY(nameError->property("visible").toBool());
+        QVERIFY2(nameError->property("text").toString().contains(QLatin1String("unique")),
+                 qPrintable(nameError->property("text").toString()));
+        QCOMPARE(document->scenario().classes[1].name, std::string("class 2"));
+        name->setProperty("text", QStringLiteral("batch"));
+        QVERIFY(QMetaObject::invokeMethod(name, "editingFinished"));
+        QTRY_VERIFY(!nameError->property("visible").toBool());
+        QCOMPARE(document->scenario().classes[1].name, std::string("batch"));
+        QTRY_COMPARE(loadEditor->property("title").toString(), QStringLiteral("Load of “batch”"));
+
+        // Give the new class a limiter and a spike load, so that the screenshot shows both chains.
+        QVERIFY(topology->addLimiter(1, QStringLiteral("concurrency")) > 0);
+        ParameterModel* load = document->loadParameters();
+        QVERIFY(
+            load->setValue(load->rowOfKey(QStringLiteral("load.shape")), QStringLiteral("spike")));
+        QTest::qWait(600);
+        QVERIFY(saveShot(window, "design-page-classes.png"));
+
+        // Run this scenario hands both classes to the run view. The test switches back before
+        // the run view lays out, because showing it after the Design tab makes Main.qml's
+        // RowLayout report a polish loop whether or not a class was added.
+        QVERIFY(QMetaObject::invokeMethod(page, "runScenario"));
+        QCOMPARE(pageBar->property("currentIndex").toInt(), 0);
+        pageBar->setProperty("currentIndex", 1);
+        controller->simulate();
+        QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 20000);
+        RunHistory* history = controller->history();
+        const RunRecord* run = history->find(history->idAt(history->count() - 1));
+        QVERIFY(run != nullptr);
+        QCOMPARE(run->summary.classes.size(), std::size_t{2});
+        QCOMPARE(run->summary.classes[0].name, std::string("default"));
+        QCOMPARE(run->summary.classes[1].name, std::string("batch"));
+        QVERIFY(run->summary.classes[1].offered > 0);
+        QCOMPARE(static_cast<std::uint64_t>(controller->offered()),
+                 run->summary.classes[0].offered + run->summary.classes[1].offered);
+
+        // Remove class, pressed with the keyboard, removes the selected class with its limiter.
+        topology->select(topology->rowOf({ElementKind::Limiter, 1, 0}));
+        QCOMPARE(document->selectedClass(), 1);
+        QQuickItem* removeClass = findItem(root, QStringLiteral("removeClassButton"));
+        QVERIFY(removeClass != nullptr);
+        window->requestActivate();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+        removeClass->forceActiveFocus(Qt::TabFocusReason);
+        QTRY_VERIFY(removeClass->hasActiveFocus());
+        QTest::keyClick(window, Qt::Key_Space);
+        QTRY_COMPARE(document->classCount(), 1);
+        // Space clicked the button and did not reach the window's pause shortcut.
+        QCOMPARE(controller->state(), StudioController::RunState::Finished);
+        QCOMPARE(document->scenario().classes[0].name, std::string("default"));
+        QCOMPARE(document->selectedClass(), 0);
+        QCOMPARE(topology->selectedElement(), (ElementRef{ElementKind::Client, 0, 0}));
+        QCOMPARE(topology->rowCount(), 4);  // settings, client, token bucket, pool
+        QTRY_COMPARE(loadEditor->property("title").toString(), QStringLiteral("Load"));
+
+        // The only class cannot be removed, and the pane shows the reason.
+        click(removeClass);
+        QQuickItem* topologyError = findItem(root, QStringLiteral("topologyError"));
+        QVERIFY(topologyError != nullptr);
+        QTRY_VERIFY(topologyError->property("visible").toBool());
+        QVERIFY2(topologyError->property("text").toString().contains(
+                     QLatin1String("it is the only class")),
+                 qPrintable(topologyError->property("text").toString()));
+        QCOMPARE(document->classCount(), 1);
+        QTest::qWait(600);
+        QVERIFY(saveShot(window, "design-page-last-class.png"));
+
+        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+    }
 };
 
 QTEST_MAIN(TestDesignPage)
