@@ -178,27 +178,14 @@ class TestDesignPage : public QObject {
         GOFLOW_VERIFY_NO_MESSAGES(studio);
     }
 
-  private:
-    QTemporaryDir m_settingsDir;
-
-  private slots:
     // Adds a request class with the Add class button, renames it in the inspector, runs the
     // scenario, then removes the class with the keyboard and checks that the only class stays.
     // Saves design-page-classes.png (two classes) and design-page-last-class.png.
     void designPageAddsAndRemovesClass() {
-        g_messages.clear();
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-        engine.setInitialProperties({
-            {QStringLiteral("scenarioDirectory"), QStringLiteral(GOFLOW_SOURCE_SCENARIO_DIR)},
-            {QStringLiteral("initialScenario"), kScenario},
-        });
-        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Goflow/Studio/Main.qml")));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().front());
-        QVERIFY(window != nullptr);
-        auto* controller = window->findChild<StudioController*>(QStringLiteral("controller"));
-        QVERIFY(controller != nullptr);
+        StudioWindow studio;
+        QVERIFY2(studio.load({.scenario = kScenario}), qPrintable(studio.errorString()));
+        QQuickWindow* window = studio.window();
+        StudioController* controller = studio.controller();
         QObject* pageBar = window->findChild<QObject*>(QStringLiteral("pageBar"));
         QVERIFY(pageBar != nullptr);
         pageBar->setProperty("currentIndex", 1);
@@ -320,8 +307,11 @@ class TestDesignPage : public QObject {
         QTest::qWait(600);
         QVERIFY(saveShot(window, "design-page-last-class.png"));
 
-        QVERIFY2(g_messages.isEmpty(), qPrintable(g_messages.join(QLatin1Char('\n'))));
+        GOFLOW_VERIFY_NO_MESSAGES(studio);
     }
+
+  private:
+    QTemporaryDir m_settingsDir;
 };
 
 QTEST_MAIN(TestDesignPage)
