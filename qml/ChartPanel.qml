@@ -32,6 +32,10 @@ Rectangle {
     // Set when a refresh was skipped because the panel was hidden (a page not shown); the panel
     // catches up as soon as it is shown again.
     property bool stale: false
+    // Set when the scene graph renders with OpenGL. Most series then draw with OpenGL when the
+    // scene graph renders, so that Qt Charts does not paint them into its scene image on the GUI
+    // thread after every refresh. The offscreen and software back ends have no OpenGL.
+    readonly property bool openGLSeries: GraphicsInfo.api === GraphicsInfo.OpenGL
 
     // Swaps the current points into every series. A hidden panel only notes that it is stale,
     // so that the charts of pages not shown cost nothing while a run goes.
@@ -124,11 +128,25 @@ Rectangle {
         return Number(value).toLocaleString(Qt.locale(), "g", 6);
     }
 
-    // The series leave useOpenGL off: it needs an OpenGL scene graph, which the offscreen and
-    // software back ends lack, and the points are decimated in ChartFeeder instead.
+    // Returns whether series `index` of seriesSpecs draws with OpenGL. Qt Charts 6.4 draws such a
+    // series as a solid line without antialiasing, ignores its pen style and draws it above every
+    // series of the scene image. So dashed and dotted series stay in the image, and so does every
+    // series before a dotted one, which the dotted series must be drawn over. A dashed reference
+    // line may end up below a data line that reaches it.
+    function drawsWithOpenGL(index) {
+        if (!openGLSeries || seriesSpecs[index].dashed || seriesSpecs[index].dotted)
+            return false;
+        for (let i = index + 1; i < seriesSpecs.length; ++i) {
+            if (seriesSpecs[i].dotted)
+                return false;
+        }
+        return true;
+    }
+
     function createSeries() {
         const created = [];
-        for (const spec of seriesSpecs) {
+        for (let i = 0; i < seriesSpecs.length; ++i) {
+            const spec = seriesSpecs[i];
             const series = chart.createSeries(ChartView.SeriesTypeLine, spec.name, axisX, axisY);
             series.color = spec.color;
             series.width = spec.dashed ? 1.5 : 2;
@@ -136,6 +154,7 @@ Rectangle {
                 series.style = Qt.DashLine;
             else if (spec.dotted)
                 series.style = Qt.DotLine;
+            series.useOpenGL = drawsWithOpenGL(i);
             created.push(series);
         }
         seriesObjects = created;
@@ -158,6 +177,12 @@ Rectangle {
             seriesObjects[i].name = seriesSpecs[i].name;
             seriesObjects[i].color = seriesSpecs[i].color;
         }
+    }
+    // The graphics API is known once the panel is in a window, which may be after the series
+    // were created.
+    onOpenGLSeriesChanged: {
+        for (let i = 0; i < seriesObjects.length && i < seriesSpecs.length; ++i)
+            seriesObjects[i].useOpenGL = drawsWithOpenGL(i);
     }
     onStationChanged: refresh()
     onVisibleChanged: if (visible && stale) refresh()
