@@ -195,12 +195,19 @@ class ChartWindow {
             std::fprintf(stderr, "studio_charts: the series have no horizontal value axis\n");
             std::exit(1);
         }
-        // The scene graph renders on a thread of its own with the threaded render loop. The first
-        // frame below records which thread renders.
+        // The scene graph renders on a thread of its own with the threaded render loop. Every
+        // frame records which thread renders it.
         QObject::connect(
             &m_window, &QQuickWindow::beforeRendering, &m_window,
             [this] { m_rendersOnGuiThread = QThread::currentThread() == m_window.thread(); },
             Qt::DirectConnection);
+        // Before the window is exposed, grabWindow() renders on the calling thread even with the
+        // threaded render loop, so the first frame waits for the exposure (at most 5 s).
+        QElapsedTimer exposure;
+        exposure.start();
+        while (!m_window.isExposed() && exposure.elapsed() < 5000) {
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+        }
         m_window.grabWindow();
     }
 
@@ -301,14 +308,17 @@ void runRefreshBenchmark(benchmark::State& state, Extra extra, SeriesDrawing dra
     const bool follow = state.range(1) != 0;
     FinishedRuns& runs = finishedRuns(pointsPerSeries);
     ChartWindow chart(drawing == SeriesDrawing::OpenGL);
-    const std::string label = graphicsApiName(chart.window()) +
-                              (chart.rendersOnGuiThread() ? ", renders on the GUI thread"
-                                                          : ", renders on a render thread");
+    const auto label = [&chart] {
+        return graphicsApiName(chart.window()) + (chart.rendersOnGuiThread()
+                                                      ? ", renders on the GUI thread"
+                                                      : ", renders on a render thread");
+    };
     if (drawing == SeriesDrawing::OpenGL &&
         (chart.window().rendererInterface() == nullptr ||
          chart.window().rendererInterface()->graphicsApi() != QSGRendererInterface::OpenGL)) {
         state.SkipWithError(
-            (label + "; useOpenGL needs an OpenGL scene graph, e.g. QT_QPA_PLATFORM=xcb under Xvfb")
+            (label() +
+             "; useOpenGL needs an OpenGL scene graph, e.g. QT_QPA_PLATFORM=xcb under Xvfb")
                 .c_str());
         return;
     }
@@ -356,7 +366,7 @@ void runRefreshBenchmark(benchmark::State& state, Extra extra, SeriesDrawing dra
     }
     state.counters["samples"] = static_cast<double>(kSeriesCount * pointsPerSeries);
     state.counters["points"] = static_cast<double>(chart.pointCount());
-    state.SetLabel(label);
+    state.SetLabel(label());
 }
 
 void BM_ChartRefreshReplace(benchmark::State& state) {
