@@ -155,7 +155,7 @@ void waitUntilFinished(const StudioController& controller) {
 }
 
 // The window with the chart and its six series, shown and rendered once. `useOpenGL` sets the
-// series' property of that name before the window is shown.
+// series' property of that name after that first frame.
 class ChartWindow {
   public:
     explicit ChartWindow(bool useOpenGL = false) {
@@ -177,7 +177,6 @@ class ChartWindow {
             QMetaObject::invokeMethod(m_chart.get(), "series",
                                       Q_RETURN_ARG(QAbstractSeries*, series), Q_ARG(int, i));
             if (auto* xy = qobject_cast<QXYSeries*>(series)) {
-                xy->setUseOpenGL(useOpenGL);
                 m_series.push_back(xy);
             }
         }
@@ -209,6 +208,13 @@ class ChartWindow {
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
         }
         m_window.grabWindow();
+        // ChartPanel turns useOpenGL on only after the window's first frame, so this does too.
+        if (useOpenGL) {
+            for (QXYSeries* series : m_series) {
+                series->setUseOpenGL(true);
+            }
+            m_window.grabWindow();
+        }
     }
 
     QQuickWindow& window() { return m_window; }
