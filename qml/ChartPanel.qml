@@ -137,10 +137,10 @@ Rectangle {
     }
 
     // Returns whether series `index` of seriesSpecs draws with OpenGL. Qt Charts 6.4 draws such a
-    // series as a solid line without antialiasing, ignores its pen style and draws it above every
-    // series of the scene image. So dashed and dotted series stay in the image, and so does every
-    // series before a dotted one, which the dotted series must be drawn over. A dashed reference
-    // line may end up below a data line that reaches it.
+    // series as a solid line, ignoring its pen style, and above every series of the scene image.
+    // So dashed and dotted series stay in the image, and so does every series before a dotted
+    // one, which the dotted series must be drawn over. A dashed reference line may end up below a
+    // data line that reaches it.
     function drawsWithOpenGL(index) {
         if (!openGLSeries || seriesSpecs[index].dashed || seriesSpecs[index].dotted)
             return false;
@@ -186,7 +186,7 @@ Rectangle {
             seriesObjects[i].color = seriesSpecs[i].color;
         }
     }
-    // The series are created before the window's first frame, so they switch to OpenGL here.
+    // Series created before the window's first frame switch to OpenGL here.
     onOpenGLSeriesChanged: {
         for (let i = 0; i < seriesObjects.length && i < seriesSpecs.length; ++i)
             seriesObjects[i].useOpenGL = drawsWithOpenGL(i);
