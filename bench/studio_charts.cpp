@@ -1,6 +1,6 @@
 // The Studio's chart refresh on the GUI thread, and the memory of an hour-long replay.
 //
-// BM_ChartRefresh*/N refresh 6 LineSeries in an offscreen ChartView through
+// BM_ChartRefresh*/samples:N refresh 6 LineSeries in a ChartView through
 // ChartFeeder::update(), as the Studio does, with runs that give each series N samples (10,000,
 // the Studio's window, and 10 below ChartFeeder::kMaxPlotPoints, so that a run's extra samples at
 // its start and end cannot push it over the limit). update() builds the points of
@@ -11,17 +11,18 @@
 //   - Replace: nothing; the series and the chart's geometry update synchronously.
 //   - Events: QCoreApplication::processEvents(), which runs the chart's deferred updates, the
 //     polish pass and, with the offscreen platform's basic render loop, the frame it schedules.
+//     With the threaded render loop the render thread renders that frame.
 //   - Frame: the same events, then QQuickWindow::grabWindow(), which polishes, syncs and renders
 //     one frame for certain and reads it back. Its time includes the readback.
 // The second argument, follow, moves the time axis by 0.1 s on every refresh, as the axes do in
 // the Studio while a run goes and they follow the data. A changed axis makes Qt Charts lay out
 // and paint its scene again even when no series is painted into it.
-// The *OpenGL variants set useOpenGL on the six series, as ChartPanel does under an OpenGL scene
-// graph. Qt Charts then leaves them out of the scene image that it paints on the GUI thread and
-// draws them with OpenGL while the scene graph renders. That happens on a render thread with the
-// threaded render loop and on the GUI thread with the basic one. These variants need an OpenGL
-// scene graph, for example QT_QPA_PLATFORM=xcb under Xvfb with Mesa, and stop with an error
-// otherwise. The label names the graphics API and the thread that renders.
+// The *OpenGL variants set useOpenGL on the six series after the first frame, as ChartPanel does
+// under an OpenGL scene graph. Qt Charts then leaves them out of the scene image that it paints on
+// the GUI thread and draws them with OpenGL while the scene graph renders. That happens on a render
+// thread with the threaded render loop and on the GUI thread with the basic one. These variants
+// need an OpenGL scene graph, for example QT_QPA_PLATFORM=xcb under Xvfb with Mesa, and stop with
+// an error otherwise. The label names the graphics API and the thread that renders.
 //
 // The CPU column is the benchmark thread's (the GUI thread's) CPU time. The counter
 // process_cpu_ms adds every other thread of the process, such as a separate render thread and
