@@ -1,6 +1,6 @@
 // The Studio's chart refresh on the GUI thread, and the memory of an hour-long replay.
 //
-// BM_ChartRefresh*/N refresh 6 LineSeries in an offscreen ChartView through
+// BM_ChartRefresh*/samples:N refresh 6 LineSeries in a ChartView through
 // ChartFeeder::update(), as the Studio does, with runs that give each series N samples (10,000,
 // the Studio's window, and 10 below ChartFeeder::kMaxPlotPoints, so that a run's extra samples at
 // its start and end cannot push it over the limit). update() builds the points of
@@ -11,8 +11,22 @@
 //   - Replace: nothing; the series and the chart's geometry update synchronously.
 //   - Events: QCoreApplication::processEvents(), which runs the chart's deferred updates, the
 //     polish pass and, with the offscreen platform's basic render loop, the frame it schedules.
+//     With the threaded render loop the render thread renders that frame.
 //   - Frame: the same events, then QQuickWindow::grabWindow(), which polishes, syncs and renders
 //     one frame for certain and reads it back. Its time includes the readback.
+// The second argument, follow, moves the time axis by 0.1 s on every refresh, as the axes do in
+// the Studio while a run goes and they follow the data. A changed axis makes Qt Charts lay out
+// and paint its scene again even when no series is painted into it.
+// The *OpenGL variants set useOpenGL on the six series after the first frame, as ChartPanel does
+// under an OpenGL scene graph. Qt Charts then leaves them out of the scene image that it paints on
+// the GUI thread and draws them with OpenGL while the scene graph renders. That happens on a render
+// thread with the threaded render loop and on the GUI thread with the basic one. These variants
+// need an OpenGL scene graph, for example QT_QPA_PLATFORM=xcb under Xvfb with Mesa, and stop with
+// an error otherwise. The label names the graphics API and the thread that renders.
+//
+// The CPU column is the benchmark thread's (the GUI thread's) CPU time. The counter
+// process_cpu_ms adds every other thread of the process, such as a separate render thread and
+// Mesa's llvmpipe threads, per refresh.
 //
 // BM_HourReplayRss replays a generated one-hour scenario as fast as possible while refreshing
 // the six series at 20 Hz, as the Studio does, and records the resident set size every five
@@ -27,6 +41,7 @@
 
 #include <benchmark/benchmark.h>
 #include <malloc.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <QApplication>
@@ -41,8 +56,11 @@
 #include <QQuickWindow>
 #include <QSGRendererInterface>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
+#include <QtCharts/QAbstractAxis>
 #include <QtCharts/QAbstractSeries>
+#include <QtCharts/QValueAxis>
 #include <QtCharts/QXYSeries>
 
 #include <algorithm>
@@ -140,10 +158,11 @@ void waitUntilFinished(const StudioController& controller) {
     }
 }
 
-// The offscreen window with the chart and its six series, shown and rendered once.
+// The window with the chart and its six series, shown and rendered once. `useOpenGL` sets the
+// series' property of that name after that first frame.
 class ChartWindow {
   public:
-    ChartWindow() {
+    explicit ChartWindow(bool useOpenGL = false) {
         QQmlComponent component(&m_engine);
         component.setData(kChartQml, QUrl(QStringLiteral("studio_charts.qml")));
         m_chart.reset(qobject_cast<QQuickItem*>(component.create()));
@@ -170,10 +189,48 @@ class ChartWindow {
                          m_series.size());
             std::exit(1);
         }
+        for (QAbstractAxis* axis : m_series.front()->attachedAxes()) {
+            if (axis->orientation() == Qt::Horizontal) {
+                m_timeAxis = qobject_cast<QValueAxis*>(axis);
+            }
+        }
+        if (m_timeAxis == nullptr) {
+            std::fprintf(stderr, "studio_charts: the series have no horizontal value axis\n");
+            std::exit(1);
+        }
+        // The scene graph renders on a thread of its own with the threaded render loop. Every
+        // frame records which thread renders it.
+        QObject::connect(
+            &m_window, &QQuickWindow::beforeRendering, &m_window,
+            [this] { m_rendersOnGuiThread = QThread::currentThread() == m_window.thread(); },
+            Qt::DirectConnection);
+        // Before the window is exposed, grabWindow() renders on the calling thread even with the
+        // threaded render loop, so the first frame waits for the exposure (at most 5 s).
+        QElapsedTimer exposure;
+        exposure.start();
+        while (!m_window.isExposed() && exposure.elapsed() < 5000) {
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+        }
         m_window.grabWindow();
+        // ChartPanel turns useOpenGL on only after the window's first frame, so this does too.
+        if (useOpenGL) {
+            for (QXYSeries* series : m_series) {
+                series->setUseOpenGL(true);
+            }
+            m_window.grabWindow();
+        }
     }
 
     QQuickWindow& window() { return m_window; }
+
+    bool rendersOnGuiThread() const { return m_rendersOnGuiThread; }
+
+    // Moves the time axis by 0.1 s, forth and back on alternate calls.
+    void moveTimeAxis() {
+        m_timeAxisShifted = !m_timeAxisShifted;
+        const double shift = m_timeAxisShifted ? 0.1 : 0;
+        m_timeAxis->setRange(shift, 1100 + shift);
+    }
 
     // Swaps the current points of every metric into its series.
     void refresh(const ChartFeeder& feeder) {
@@ -196,6 +253,9 @@ class ChartWindow {
     QQuickWindow m_window;
     std::unique_ptr<QQuickItem> m_chart;
     std::vector<QXYSeries*> m_series;
+    QValueAxis* m_timeAxis = nullptr;
+    bool m_timeAxisShifted = false;
+    bool m_rendersOnGuiThread = true;
 };
 
 // Two finished runs with different seeds, sampled every 100 ms for long enough that each series
@@ -243,18 +303,45 @@ std::string graphicsApiName(const QQuickWindow& window) {
     }
 }
 
-enum class Extra { None, ProcessEvents, GrabFrame };
+// Returns the CPU time of all the process's threads in milliseconds.
+double processCpuMs() {
+    timespec time{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time);
+    return static_cast<double>(time.tv_sec) * 1e3 + static_cast<double>(time.tv_nsec) / 1e6;
+}
 
-void runRefreshBenchmark(benchmark::State& state, Extra extra) {
+enum class Extra { None, ProcessEvents, GrabFrame };
+enum class SeriesDrawing { SceneImage, OpenGL };
+
+void runRefreshBenchmark(benchmark::State& state, Extra extra, SeriesDrawing drawing) {
     const auto pointsPerSeries = static_cast<int>(state.range(0));
+    const bool follow = state.range(1) != 0;
     FinishedRuns& runs = finishedRuns(pointsPerSeries);
-    ChartWindow chart;
+    ChartWindow chart(drawing == SeriesDrawing::OpenGL);
+    const auto label = [&chart] {
+        return graphicsApiName(chart.window()) + (chart.rendersOnGuiThread()
+                                                      ? ", renders on the GUI thread"
+                                                      : ", renders on a render thread");
+    };
+    if (drawing == SeriesDrawing::OpenGL &&
+        (chart.window().rendererInterface() == nullptr ||
+         chart.window().rendererInterface()->graphicsApi() != QSGRendererInterface::OpenGL)) {
+        state.SkipWithError(
+            (label() +
+             "; useOpenGL needs an OpenGL scene graph, e.g. QT_QPA_PLATFORM=xcb under Xvfb")
+                .c_str());
+        return;
+    }
     ChartFeeder feeder;
     bool useFirst = true;
+    const double cpuStart = processCpuMs();
     for (auto _ : state) {
         feeder.setController(useFirst ? &runs.first : &runs.second);
         useFirst = !useFirst;
         chart.refresh(feeder);
+        if (follow) {
+            chart.moveTimeAxis();
+        }
         if (extra == Extra::ProcessEvents) {
             QCoreApplication::processEvents();
         } else if (extra == Extra::GrabFrame) {
@@ -265,6 +352,8 @@ void runRefreshBenchmark(benchmark::State& state, Extra extra) {
             benchmark::DoNotOptimize(frame.constBits());
         }
     }
+    state.counters["process_cpu_ms"] =
+        benchmark::Counter(processCpuMs() - cpuStart, benchmark::Counter::kAvgIterations);
     // A run of N seconds has N * 10 samples, give or take the ones at its start and end. Up to
     // kMaxPlotPoints samples a series has one point per sample; beyond, the decimation keeps
     // between 2 and 4 points per bucket, since the bucket's first and last differ.
@@ -287,33 +376,44 @@ void runRefreshBenchmark(benchmark::State& state, Extra extra) {
     }
     state.counters["samples"] = static_cast<double>(kSeriesCount * pointsPerSeries);
     state.counters["points"] = static_cast<double>(chart.pointCount());
-    state.SetLabel(graphicsApiName(chart.window()));
+    state.SetLabel(label());
 }
 
 void BM_ChartRefreshReplace(benchmark::State& state) {
-    runRefreshBenchmark(state, Extra::None);
+    runRefreshBenchmark(state, Extra::None, SeriesDrawing::SceneImage);
 }
 void BM_ChartRefreshEvents(benchmark::State& state) {
-    runRefreshBenchmark(state, Extra::ProcessEvents);
+    runRefreshBenchmark(state, Extra::ProcessEvents, SeriesDrawing::SceneImage);
 }
 void BM_ChartRefreshFrame(benchmark::State& state) {
-    runRefreshBenchmark(state, Extra::GrabFrame);
+    runRefreshBenchmark(state, Extra::GrabFrame, SeriesDrawing::SceneImage);
 }
-BENCHMARK(BM_ChartRefreshReplace)
-    ->Arg(ChartFeeder::kWindow)
-    ->Arg(ChartFeeder::kMaxPlotPoints - 10)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
-BENCHMARK(BM_ChartRefreshEvents)
-    ->Arg(ChartFeeder::kWindow)
-    ->Arg(ChartFeeder::kMaxPlotPoints - 10)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
-BENCHMARK(BM_ChartRefreshFrame)
-    ->Arg(ChartFeeder::kWindow)
-    ->Arg(ChartFeeder::kMaxPlotPoints - 10)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+void BM_ChartRefreshReplaceOpenGL(benchmark::State& state) {
+    runRefreshBenchmark(state, Extra::None, SeriesDrawing::OpenGL);
+}
+void BM_ChartRefreshEventsOpenGL(benchmark::State& state) {
+    runRefreshBenchmark(state, Extra::ProcessEvents, SeriesDrawing::OpenGL);
+}
+void BM_ChartRefreshFrameOpenGL(benchmark::State& state) {
+    runRefreshBenchmark(state, Extra::GrabFrame, SeriesDrawing::OpenGL);
+}
+
+// Samples per series (the Studio's window and just under the decimation limit), each with the
+// time axis fixed and moving.
+void refreshArguments(benchmark::internal::Benchmark* benchmark) {
+    benchmark->ArgNames({"samples", "follow"});
+    for (const int samples : {ChartFeeder::kWindow, ChartFeeder::kMaxPlotPoints - 10}) {
+        benchmark->Args({samples, 0});
+        benchmark->Args({samples, 1});
+    }
+    benchmark->Unit(benchmark::kMillisecond)->UseRealTime();
+}
+BENCHMARK(BM_ChartRefreshReplace)->Apply(refreshArguments);
+BENCHMARK(BM_ChartRefreshEvents)->Apply(refreshArguments);
+BENCHMARK(BM_ChartRefreshFrame)->Apply(refreshArguments);
+BENCHMARK(BM_ChartRefreshReplaceOpenGL)->Apply(refreshArguments);
+BENCHMARK(BM_ChartRefreshEventsOpenGL)->Apply(refreshArguments);
+BENCHMARK(BM_ChartRefreshFrameOpenGL)->Apply(refreshArguments);
 
 // Returns the resident set size in MiB, from /proc/self/statm.
 double residentMiB() {

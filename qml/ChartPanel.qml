@@ -32,6 +32,18 @@ Rectangle {
     // Set when a refresh was skipped because the panel was hidden (a page not shown); the panel
     // catches up as soon as it is shown again.
     property bool stale: false
+    // Set when the scene graph renders with OpenGL. Most series then draw with OpenGL when the
+    // scene graph renders, so that Qt Charts does not paint them into its scene image on the GUI
+    // thread after every refresh. The offscreen and software back ends have no OpenGL.
+    // NOTE: with useOpenGL set before the window's first frame, Qt Charts 6.4 under the threaded
+    // render loop (xcb, Mesa llvmpipe) sometimes stopped updating a chart for good: the scene
+    // image kept its first content and the OpenGL series were never drawn. That happened in two
+    // of 13 runs of tst_studio_live_smoke, both with the CPU contended, and in none of 12 such
+    // runs with the switch deferred, so the series switch only after the first frame. The cause
+    // in Qt Charts is not known.
+    readonly property bool openGLSeries: windowRendered && GraphicsInfo.api === GraphicsInfo.OpenGL
+    // Set once the window has shown a frame.
+    property bool windowRendered: false
 
     // Swaps the current points into every series. A hidden panel only notes that it is stale,
     // so that the charts of pages not shown cost nothing while a run goes.
@@ -124,11 +136,25 @@ Rectangle {
         return Number(value).toLocaleString(Qt.locale(), "g", 6);
     }
 
-    // The series leave useOpenGL off: it needs an OpenGL scene graph, which the offscreen and
-    // software back ends lack, and the points are decimated in ChartFeeder instead.
+    // Returns whether series `index` of seriesSpecs draws with OpenGL. Qt Charts 6.4 draws such a
+    // series as a solid line, ignoring its pen style, and above every series of the scene image.
+    // So dashed and dotted series stay in the image, and so does every series before a dotted
+    // one, which the dotted series must be drawn over. A dashed reference line may end up below a
+    // data line that reaches it.
+    function drawsWithOpenGL(index) {
+        if (!openGLSeries || seriesSpecs[index].dashed || seriesSpecs[index].dotted)
+            return false;
+        for (let i = index + 1; i < seriesSpecs.length; ++i) {
+            if (seriesSpecs[i].dotted)
+                return false;
+        }
+        return true;
+    }
+
     function createSeries() {
         const created = [];
-        for (const spec of seriesSpecs) {
+        for (let i = 0; i < seriesSpecs.length; ++i) {
+            const spec = seriesSpecs[i];
             const series = chart.createSeries(ChartView.SeriesTypeLine, spec.name, axisX, axisY);
             series.color = spec.color;
             series.width = spec.dashed ? 1.5 : 2;
@@ -136,6 +162,7 @@ Rectangle {
                 series.style = Qt.DashLine;
             else if (spec.dotted)
                 series.style = Qt.DotLine;
+            series.useOpenGL = drawsWithOpenGL(i);
             created.push(series);
         }
         seriesObjects = created;
@@ -159,8 +186,21 @@ Rectangle {
             seriesObjects[i].color = seriesSpecs[i].color;
         }
     }
+    // Series created before the window's first frame switch to OpenGL here.
+    onOpenGLSeriesChanged: {
+        for (let i = 0; i < seriesObjects.length && i < seriesSpecs.length; ++i)
+            seriesObjects[i].useOpenGL = drawsWithOpenGL(i);
+    }
     onStationChanged: refresh()
     onVisibleChanged: if (visible && stale) refresh()
+
+    Connections {
+        target: panel.Window.window
+        enabled: !panel.windowRendered
+        function onFrameSwapped() {
+            panel.windowRendered = true;
+        }
+    }
 
     ChartAxes {
         id: axes
