@@ -234,6 +234,10 @@ ApplicationWindow {
 
         ColumnLayout {
             spacing: Theme.spacing
+            // The pages' implicit widths depend on their width (wrapped text), so the width this
+            // column gets must not depend on them: it takes whatever the side panes leave. Else
+            // showing a side pane again makes the row's layout loop.
+            Layout.preferredWidth: 0
             Layout.fillWidth: true
             Layout.fillHeight: true
 

@@ -258,11 +258,15 @@ class TestDesignPage : public QObject {
         QTest::qWait(600);
         QVERIFY(saveShot(window, "design-page-classes.png"));
 
-        // Run this scenario hands both classes to the run view. The test switches back before
-        // the run view lays out, because showing it after the Design tab makes Main.qml's
-        // RowLayout report a polish loop whether or not a class was added.
+        // Run this scenario hands both classes to the run view. Showing the run view again
+        // brings back the side panes, whose return once made the window's layout loop: let it
+        // lay out and paint before going back.
         QVERIFY(QMetaObject::invokeMethod(page, "runScenario"));
         QCOMPARE(pageBar->property("currentIndex").toInt(), 0);
+        auto* runPage = window->findChild<QQuickItem*>(QStringLiteral("runPage"));
+        QVERIFY(runPage != nullptr);
+        QTRY_VERIFY(runPage->isVisible());
+        QVERIFY(!window->grabWindow().isNull());
         pageBar->setProperty("currentIndex", 1);
         controller->simulate();
         QTRY_COMPARE_WITH_TIMEOUT(controller->state(), StudioController::RunState::Finished, 20000);
