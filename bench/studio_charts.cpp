@@ -14,9 +14,9 @@
 //     With the threaded render loop the render thread renders that frame.
 //   - Frame: the same events, then QQuickWindow::grabWindow(), which polishes, syncs and renders
 //     one frame for certain and reads it back. Its time includes the readback.
-// The second argument, follow, moves the time axis by 0.1 s on every refresh, as the axes do in
-// the Studio while a run goes and they follow the data. A changed axis makes Qt Charts lay out
-// and paint its scene again even when no series is painted into it.
+// The second argument, follow, moves the time axis by 0.1 s on every refresh: the worst case of
+// axes that follow the data, since the Studio's axes move in half ticks. A changed axis makes Qt
+// Charts lay out and paint its scene again even when no series is painted into it.
 // The *OpenGL variants set useOpenGL on the six series after the first frame, as ChartPanel does
 // under an OpenGL scene graph. Qt Charts then leaves them out of the scene image that it paints on
 // the GUI thread and draws them with OpenGL while the scene graph renders. That happens on a render

@@ -329,8 +329,10 @@ double ChartAxes::niceStep(double span) {
     const double raw = std::max(span, 1e-9) / 5;
     const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
     const double fraction = raw / magnitude;
+    // The tolerance keeps a span such as 1000.0000000000001, the difference of two sample
+    // times, on the step of 1000.
     for (const double factor : {1.0, 2.0, 5.0}) {
-        if (fraction <= factor) {
+        if (fraction <= factor * (1 + 1e-9)) {
             return factor * magnitude;
         }
     }
@@ -360,7 +362,13 @@ void ChartAxes::fit(double xMin, double xMax, double yMax) {
     const double top = std::max(1.0, yMax * 1.1);
     // Rounds the top up to a whole tick so that the highest label sits on the frame.
     const double step = niceStep(top);
-    assign(xMin, std::max(xMax, xMin + 1e-6), 0.0, std::ceil(top / step) * step);
+    // The time range moves in half ticks. A window that slides with the run then changes the
+    // axis, and makes Qt Charts repaint its grid and labels, once per half tick instead of on
+    // every refresh.
+    const double xStep = niceStep(std::max(xMax - xMin, 1e-6)) / 2;
+    const double left = std::floor(xMin / xStep + 1e-9) * xStep;
+    const double right = std::max(std::ceil(xMax / xStep - 1e-9) * xStep, left + xStep);
+    assign(left, right, 0.0, std::ceil(top / step) * step);
 }
 
 bool ChartAxes::setRange(double xMin, double xMax, double yMin, double yMax) {

@@ -138,8 +138,9 @@ class ChartAxes : public QObject {
     QString xLabelFormat() const { return labelFormat(xTick()); }
     QString yLabelFormat() const { return labelFormat(yTick()); }
 
-    // Fits the axes to the data while following: time from `xMin` to `xMax`, values from 0 to
-    // `yMax` plus 10 % headroom, at least 1. Does nothing while the range is fixed.
+    // Fits the axes to the data while following: time from `xMin` to `xMax` widened to whole
+    // half ticks, values from 0 to `yMax` plus 10 % headroom, at least 1. Does nothing while the
+    // range is fixed.
     Q_INVOKABLE void fit(double xMin, double xMax, double yMax);
     // Fixes the range. Returns false and changes nothing unless every bound is finite and each
     // minimum is below its maximum.

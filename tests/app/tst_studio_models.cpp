@@ -587,6 +587,20 @@ class TestStudioModels : public QObject {
         QCOMPARE(axes.yLabelFormat(), QStringLiteral("%.1f"));
         axes.fit(0, 30, std::numeric_limits<double>::quiet_NaN());
         QCOMPARE(axes.yMax(), 1.0);
+
+        // A window sliding with the run moves the time axis in half ticks of 100 s, not on
+        // every refresh.
+        axes.fit(5.1, 1005.1, 10);
+        QCOMPARE(axes.xMin(), 0.0);
+        QCOMPARE(axes.xMax(), 1100.0);
+        const int changes = rangeChanged.count();
+        axes.fit(7.3, 1007.3, 10);
+        axes.fit(99.9, 1099.9, 10);
+        QCOMPARE(rangeChanged.count(), changes);
+        axes.fit(100.1, 1100.1, 10);
+        QCOMPARE(axes.xMin(), 100.0);
+        QCOMPARE(axes.xMax(), 1200.0);
+        QCOMPARE(rangeChanged.count(), changes + 1);
     }
 
     void axesStayWhereSet() {
