@@ -352,6 +352,34 @@ void TopologyModel::select(int row) {
     emit selectionStateChanged();
 }
 
+template <typename Edit>
+QString TopologyModel::insertRowByEdit(int row, Edit&& edit) {
+    m_structuralEdit = true;
+    beginInsertRows(QModelIndex(), row, row);
+    const QString reason = edit();
+    rebuild();
+    endInsertRows();
+    m_structuralEdit = false;
+    if (!reason.isEmpty()) {
+        // The document rejected the edit and kept its scenario, so the row goes again.
+        beginRemoveRows(QModelIndex(), row, row);
+        rebuild();
+        endRemoveRows();
+    }
+    return reason;
+}
+
+template <typename Edit>
+QString TopologyModel::removeRowsByEdit(int first, int last, Edit&& edit) {
+    m_structuralEdit = true;
+    beginRemoveRows(QModelIndex(), first, last);
+    const QString reason = edit();
+    rebuild();
+    endRemoveRows();
+    m_structuralEdit = false;
+    return reason;
+}
+
 int TopologyModel::addLimiter(int classIndex, const QString& type) {
     const Scenario& s = m_document->scenario();
     if (classIndex < 0 || classIndex >= static_cast<int>(s.classes.size())) {
@@ -378,20 +406,13 @@ int TopologyModel::addLimiter(int classIndex, const QString& type) {
     const int position =
         static_cast<int>(s.classes[static_cast<std::size_t>(classIndex)].limiters.size());
     const int row = rowOf({ElementKind::Client, classIndex, 0}) + 1 + position;
-    m_structuralEdit = true;
-    beginInsertRows(QModelIndex(), row, row);
-    const QString reason = m_document->edit([&](Scenario& copy) {
-        copy.classes[static_cast<std::size_t>(classIndex)].limiters.push_back(limiter);
-        return QString();
+    const QString reason = insertRowByEdit(row, [&] {
+        return m_document->edit([&](Scenario& copy) {
+            copy.classes[static_cast<std::size_t>(classIndex)].limiters.push_back(limiter);
+            return QString();
+        });
     });
-    rebuild();
-    endInsertRows();
-    m_structuralEdit = false;
     if (!reason.isEmpty()) {
-        // The reader rejected the new limiter; take the row out again.
-        beginRemoveRows(QModelIndex(), row, row);
-        rebuild();
-        endRemoveRows();
         setError(tr("Cannot add the limiter: %1").arg(reason));
         return -1;
     }
@@ -415,19 +436,13 @@ int TopologyModel::addStage() {
     stage.queue_capacity = 16;
     stage.service_time.kind = goflow::sim::Distribution::Kind::exponential;
     stage.service_time.mean = std::chrono::milliseconds(20);
-    m_structuralEdit = true;
-    beginInsertRows(QModelIndex(), row, row);
-    const QString reason = m_document->edit([&](Scenario& copy) {
-        copy.stages.push_back(stage);
-        return QString();
+    const QString reason = insertRowByEdit(row, [&] {
+        return m_document->edit([&](Scenario& copy) {
+            copy.stages.push_back(stage);
+            return QString();
+        });
     });
-    rebuild();
-    endInsertRows();
-    m_structuralEdit = false;
     if (!reason.isEmpty()) {
-        beginRemoveRows(QModelIndex(), row, row);
-        rebuild();
-        endRemoveRows();
         setError(tr("Cannot add a stage: %1").arg(reason));
         return -1;
     }
@@ -454,19 +469,13 @@ int TopologyModel::addWriter() {
     writer.write_time.kind = goflow::sim::Distribution::Kind::constant;
     writer.write_time.mean = std::chrono::milliseconds(5);
     const int row = rowCount();
-    m_structuralEdit = true;
-    beginInsertRows(QModelIndex(), row, row);
-    const QString reason = m_document->edit([&](Scenario& copy) {
-        copy.writer = writer;
-        return QString();
+    const QString reason = insertRowByEdit(row, [&] {
+        return m_document->edit([&](Scenario& copy) {
+            copy.writer = writer;
+            return QString();
+        });
     });
-    rebuild();
-    endInsertRows();
-    m_structuralEdit = false;
     if (!reason.isEmpty()) {
-        beginRemoveRows(QModelIndex(), row, row);
-        rebuild();
-        endRemoveRows();
         setError(tr("Cannot add a writer: %1").arg(reason));
         return -1;
     }
@@ -499,12 +508,7 @@ int TopologyModel::addClass() {
     }
     // The new client goes after the last class's limiters, which is just before the pool.
     const int row = rowOf({ElementKind::Pool, -1, 0});
-    m_structuralEdit = true;
-    beginInsertRows(QModelIndex(), row, row);
-    const QString reason = m_document->edit(change);
-    rebuild();
-    endInsertRows();
-    m_structuralEdit = false;
+    const QString reason = insertRowByEdit(row, [&] { return m_document->edit(change); });
     Q_ASSERT(reason.isEmpty());
     if (m_selected >= row) {
         ++m_selected;
@@ -559,13 +563,10 @@ bool TopologyModel::removeClass(int classIndex) {
             m_document->scenario().classes[static_cast<std::size_t>(classIndex)].limiters.size());
     const int last = first + count - 1;
 
-    m_structuralEdit = true;
-    beginRemoveRows(QModelIndex(), first, last);
-    const QString reason = m_document->editRemovingClass(
-        classIndex, [classIndex](Scenario& copy) { return eraseClass(copy, classIndex); });
-    rebuild();
-    endRemoveRows();
-    m_structuralEdit = false;
+    const QString reason = removeRowsByEdit(first, last, [&] {
+        return m_document->editRemovingClass(
+            classIndex, [classIndex](Scenario& copy) { return eraseClass(copy, classIndex); });
+    });
     Q_ASSERT(reason.isEmpty());
     clearError();
 
@@ -612,12 +613,7 @@ bool TopologyModel::removeWriter(int row) {
                      .arg(withoutPosition(QString::fromStdString(check.error().message))));
         return false;
     }
-    m_structuralEdit = true;
-    beginRemoveRows(QModelIndex(), row, row);
-    const QString reason = m_document->edit(change);
-    rebuild();
-    endRemoveRows();
-    m_structuralEdit = false;
+    const QString reason = removeRowsByEdit(row, row, [&] { return m_document->edit(change); });
     Q_ASSERT(reason.isEmpty());
     clearError();
     if (m_selected == row) {
@@ -689,12 +685,7 @@ bool TopologyModel::remove(int row) {
                 .arg(title(ref), withoutPosition(QString::fromStdString(check.error().message))));
         return false;
     }
-    m_structuralEdit = true;
-    beginRemoveRows(QModelIndex(), row, row);
-    const QString reason = m_document->edit(change);
-    rebuild();
-    endRemoveRows();
-    m_structuralEdit = false;
+    const QString reason = removeRowsByEdit(row, row, [&] { return m_document->edit(change); });
     Q_ASSERT(reason.isEmpty());
     clearError();
     const int next = std::min(row, rowCount() - 1);

@@ -115,6 +115,14 @@ class TopologyModel : public QAbstractListModel {
 
   private:
     void rebuild();
+    // Run `edit`, a callable that edits the document and returns its reason for rejecting the
+    // edit (empty when applied), as the insertion of `row` or the removal of rows `first` to
+    // `last`, so that views see the rows come and go. A rejected insertion takes the row out
+    // again.
+    template <typename Edit>
+    QString insertRowByEdit(int row, Edit&& edit);
+    template <typename Edit>
+    QString removeRowsByEdit(int first, int last, Edit&& edit);
     bool removeWriter(int row);
     // Returns why removeClass() rejects removing `classIndex`, or an empty string.
     QString classRemovalProblem(int classIndex) const;

@@ -29,6 +29,30 @@ QQuickItem* findItem(QQuickItem* root, const QString& name) {
     return goflow::test::findVisualItem(root, name);
 }
 
+// The Design tab of a loaded window.
+struct DesignTab {
+    QObject* pageBar = nullptr;
+    QQuickItem* page = nullptr;
+    ScenarioDocument* document = nullptr;  // null unless the page showed
+};
+
+// Switches `window` to the Design tab and waits until the page shows.
+DesignTab showDesignTab(QQuickWindow* window) {
+    DesignTab tab;
+    tab.pageBar = window->findChild<QObject*>(QStringLiteral("pageBar"));
+    tab.page = window->findChild<QQuickItem*>(QStringLiteral("designPage"));
+    if (tab.pageBar == nullptr || tab.page == nullptr) {
+        return tab;
+    }
+    tab.pageBar->setProperty("currentIndex", 1);
+    QQuickItem* page = tab.page;
+    if (QTest::qWaitFor([page] { return page->isVisible(); }) &&
+        QTest::qWaitForWindowExposed(window)) {
+        tab.document = window->findChild<ScenarioDocument*>(QStringLiteral("scenarioDocument"));
+    }
+    return tab;
+}
+
 }  // namespace
 
 class TestDesignPage : public QObject {
@@ -43,16 +67,12 @@ class TestDesignPage : public QObject {
         QQuickWindow* window = studio.window();
         StudioController* controller = studio.controller();
 
-        QObject* pageBar = window->findChild<QObject*>(QStringLiteral("pageBar"));
-        QVERIFY(pageBar != nullptr);
-        pageBar->setProperty("currentIndex", 1);
-        auto* page = window->findChild<QQuickItem*>(QStringLiteral("designPage"));
-        QVERIFY(page != nullptr);
-        QTRY_VERIFY(page->isVisible());
-        QVERIFY(QTest::qWaitForWindowExposed(window));
+        const DesignTab tab = showDesignTab(window);
+        QVERIFY2(tab.document != nullptr, "the Design tab did not show");
+        QObject* pageBar = tab.pageBar;
+        QQuickItem* page = tab.page;
 
-        auto* document = window->findChild<ScenarioDocument*>(QStringLiteral("scenarioDocument"));
-        QVERIFY(document != nullptr);
+        ScenarioDocument* document = tab.document;
         QCOMPARE(document->path(), kScenario);
         QVERIFY(!document->dirty());
         QVERIFY(document->recentFiles().isEmpty());  // opened for the run view, not by the user
@@ -186,15 +206,11 @@ class TestDesignPage : public QObject {
         QVERIFY2(studio.load({.scenario = kScenario}), qPrintable(studio.errorString()));
         QQuickWindow* window = studio.window();
         StudioController* controller = studio.controller();
-        QObject* pageBar = window->findChild<QObject*>(QStringLiteral("pageBar"));
-        QVERIFY(pageBar != nullptr);
-        pageBar->setProperty("currentIndex", 1);
-        auto* page = window->findChild<QQuickItem*>(QStringLiteral("designPage"));
-        QVERIFY(page != nullptr);
-        QTRY_VERIFY(page->isVisible());
-        QVERIFY(QTest::qWaitForWindowExposed(window));
-        auto* document = window->findChild<ScenarioDocument*>(QStringLiteral("scenarioDocument"));
-        QVERIFY(document != nullptr);
+        const DesignTab tab = showDesignTab(window);
+        QVERIFY2(tab.document != nullptr, "the Design tab did not show");
+        QObject* pageBar = tab.pageBar;
+        QQuickItem* page = tab.page;
+        ScenarioDocument* document = tab.document;
         QCOMPARE(document->classCount(), 1);
         TopologyModel* topology = document->topology();
         QQuickItem* root = window->contentItem();
