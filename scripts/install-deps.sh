@@ -18,8 +18,9 @@ packages=(
     libhowardhinnant-date-dev tzdata
     # benchmarks and their baselines
     libbenchmark-dev libboost-dev libtbb-dev libconcurrentqueue-dev
-    # running the Studio without a display
-    xvfb xauth
+    # running the Studio without a display, and the OpenGL variant of its smoke test (Mesa's
+    # software OpenGL under Xvfb)
+    xvfb xauth libgl1-mesa-dri
     # the HTTP rate limit example (examples/http_rate_limit)
     libcpp-httplib-dev
     # packaging: Debian packages (dpkg-shlibdeps), the API reference, desktop file validators

@@ -6,6 +6,7 @@
 #include <QJSValue>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSGRendererInterface>
 #include <QWheelEvent>
 #include <QtCharts/QXYSeries>
 #include <QtTest>
@@ -154,6 +155,16 @@ class TestStudioSmoke : public QObject {
             }
             QVERIFY(stationBox->setProperty("currentIndex", 0));
         }
+
+        // On an OpenGL scene graph the queue chart draws its solid "queued" line with OpenGL and
+        // keeps the dashed capacity line in its painted image. The software scene graph (the
+        // offscreen platform) paints every series.
+        const bool openGL =
+            window->rendererInterface()->graphicsApi() == QSGRendererInterface::OpenGL;
+        const QList<QXYSeries*> queueSeries = seriesOf(studio.find(QStringLiteral("queueChart")));
+        QVERIFY(queueSeries.size() >= 2);
+        QTRY_COMPARE(queueSeries[0]->useOpenGL(), openGL);
+        QVERIFY(!queueSeries[1]->useOpenGL());
 
         // A cursor in the middle of the run moves the readouts to that sample.
         const auto middle = controller->samples()[sampleCount / 2];
