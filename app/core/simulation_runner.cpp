@@ -16,7 +16,7 @@ constexpr auto kTick = 20ms;
 // Virtual time of one engine step when computing as fast as possible.
 constexpr goflow::Duration kFastStep = 1s;
 // Samples per batch when simulate() computes a whole run: large enough that a long run arrives
-// in a few batches, small enough that a batch never holds a long run in memory.
+// in a few batches, small enough that a batch never keeps a long run in memory.
 constexpr std::size_t kWholeRunBatch = 2'000;
 // Batches posted and not yet received that make the worker wait before posting another.
 constexpr int kMaxBatchesInFlight = 2;
@@ -233,8 +233,8 @@ void SimulationRunner::runWorker(goflow::sim::Scenario scenario, quint64 generat
     };
 
     if (mode == Mode::WholeRun) {
-        // The run is posted in batches so that neither the engine nor a queued batch ever holds
-        // more than kWholeRunBatch samples; they arrive one after another without pacing.
+        // The run is posted in batches so that neither the engine nor a queued batch ever keeps
+        // more than kWholeRunBatch samples. They arrive one after another without pacing.
         while (!engine.finished()) {
             {
                 std::lock_guard guard(m_mutex);

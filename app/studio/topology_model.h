@@ -115,10 +115,9 @@ class TopologyModel : public QAbstractListModel {
 
   private:
     void rebuild();
-    // Run `edit`, a callable that edits the document and returns its reason for rejecting the
-    // edit (empty when applied), as the insertion of `row` or the removal of rows `first` to
-    // `last`, so that views see the rows come and go. A rejected insertion takes the row out
-    // again.
+    // Run `edit` as the insertion of `row` or the removal of rows `first` to `last`, so that
+    // views see the rows come and go. `edit` edits the document and returns the document's
+    // reason for rejecting the edit, empty when applied. A rejected insertion removes the row.
     template <typename Edit>
     QString insertRowByEdit(int row, Edit&& edit);
     template <typename Edit>
