@@ -62,7 +62,11 @@ Rectangle {
             visible: count > 0
             Layout.fillWidth: true
             Layout.fillHeight: true
-            ScrollBar.vertical: ScrollBar {}
+            // Shown while the events overflow, so that a cut entry reads as more to scroll.
+            ScrollBar.vertical: ScrollBar {
+                policy: list.contentHeight > list.height ? ScrollBar.AlwaysOn
+                                                         : ScrollBar.AsNeeded
+            }
 
             delegate: ItemDelegate {
                 id: entry
@@ -73,7 +77,8 @@ Rectangle {
                 required property string message
                 required property string subject
 
-                width: ListView.view.width
+                // Leaves room for the scroll bar, shown or not, so that no text runs under it.
+                width: ListView.view.width - list.ScrollBar.vertical.width
                 padding: Theme.smallSpacing
                 ToolTip.visible: hovered
                 ToolTip.delay: 500

@@ -33,10 +33,14 @@ Rectangle {
             Layout.fillWidth: true
             Layout.fillHeight: true
             Layout.preferredHeight: noteColumn.implicitHeight
+            // A scroll bar that shows while the notes overflow, so that a cut line reads as more
+            // to scroll, not as the end.
+            ScrollBar.vertical.policy: noteColumn.implicitHeight > scroll.availableHeight
+                                       ? ScrollBar.AlwaysOn : ScrollBar.AsNeeded
 
             Column {
                 id: noteColumn
-                width: scroll.availableWidth
+                width: scroll.availableWidth - scroll.ScrollBar.vertical.width
                 spacing: Theme.smallSpacing
 
                 Repeater {

@@ -228,6 +228,7 @@ ApplicationWindow {
             // The design view has its own Open and Recent files, and needs the width.
             visible: pageBar.currentIndex === 0
             Layout.preferredWidth: Theme.sidePaneWidth
+            Layout.maximumWidth: Theme.sidePaneWidth
             Layout.fillHeight: true
             onScenarioChosen: (path) => controller.load(path)
         }
@@ -343,6 +344,8 @@ ApplicationWindow {
             onJumpRequested: (seconds) => controller.cursorSeconds = seconds
             visible: pageBar.currentIndex === 0
             Layout.preferredWidth: Theme.sidePaneWidth * 0.85
+            Layout.minimumWidth: Theme.sidePaneWidth * 0.75
+            Layout.maximumWidth: Theme.sidePaneWidth * 0.85
             Layout.fillHeight: true
         }
     }

@@ -55,36 +55,47 @@ ColumnLayout {
         Layout.fillWidth: true
 
         CounterTile {
-            label: qsTr("Offered")
+            label: qsTr("Requests offered")
+            toolTip: qsTr("Requests the clients sent, each counted once. Retries are attempts, "
+                          + "not new requests, so the attempt counters beside it can exceed it.")
             value: root.formatCount(root.controller.offered)
             Layout.fillWidth: true
         }
         CounterTile {
             objectName: "admittedCounter"
-            label: qsTr("Admitted")
+            label: qsTr("Attempts admitted")
+            toolTip: qsTr("Attempts, first tries and retries, that passed the limiters and "
+                          + "entered the pool.")
             value: root.formatCount(root.controller.admitted)
             valueColor: Theme.admitted
             Layout.fillWidth: true
         }
         CounterTile {
             label: qsTr("Rejected by limiter")
+            toolTip: qsTr("Attempts that a limiter turned away.")
             value: root.formatCount(root.controller.rejectedByLimiter)
             valueColor: Theme.rejected
             Layout.fillWidth: true
         }
         CounterTile {
             label: qsTr("Rejected by full queue")
+            toolTip: qsTr("Attempts turned away because the pool's queue was full.")
             value: root.formatCount(root.controller.rejectedByQueue)
             valueColor: Theme.rejected
             Layout.fillWidth: true
         }
         CounterTile {
-            label: qsTr("Completed")
+            label: qsTr("Requests completed")
+            toolTip: qsTr("Requests that finished successfully while their client still waited.")
             value: root.formatCount(root.controller.completed)
             Layout.fillWidth: true
         }
         CounterTile {
             label: qsTr("Latency p50 / p95 / p99 (ms)")
+            toolTip: qsTr("End-to-end latency of the completed requests, from the first attempt "
+                          + "to completion. Requests whose client gave up are left out, so during "
+                          + "a retry storm it can look healthy while the queue is full: the "
+                          + "time-in-station chart shows the real wait.")
             value: qsTr("%1 / %2 / %3").arg(root.controller.latencyP50.toFixed(0))
                                        .arg(root.controller.latencyP95.toFixed(0))
                                        .arg(root.controller.latencyP99.toFixed(0))
@@ -113,6 +124,31 @@ ColumnLayout {
             rowSpacing: Theme.smallSpacing
 
             ChartPanel {
+                id: writerChart
+                objectName: "writerChart"
+                markers: root.controller.markers
+                feeder: root.feeder
+                controller: root.controller
+                title: qsTr("Writer buffer")
+                valueTitle: qsTr("KiB")
+                seriesSpecs: [
+                    { metric: ChartFeeder.WriterBufferedKiB, name: qsTr("buffered KiB"),
+                      color: Theme.writer, decimals: 1 },
+                    { metric: ChartFeeder.WriterBufferLine, name: qsTr("buffer size"),
+                      color: Theme.reference, dashed: true },
+                    { metric: ChartFeeder.WriterFlushesPerSecond, name: qsTr("flushes/s"),
+                      color: Theme.admitted, dotted: true, decimals: 1 },
+                    { metric: ChartFeeder.WriterDroppedPerSecond, name: qsTr("dropped/s"),
+                      color: Theme.rejected, decimals: 1 }
+                ]
+                emptyText: root.controller.hasWriter ? "" : qsTr("This scenario has no writer.")
+                // First in the grid, since a scenario with a writer is about it, and hidden
+                // without one, so that no empty chart takes a place.
+                visible: root.controller.hasWriter
+                Layout.fillWidth: true
+                Layout.preferredHeight: Theme.chartHeight
+            }
+            ChartPanel {
                 id: tokenChart
                 objectName: "tokenChart"
                 markers: root.controller.markers
@@ -129,6 +165,7 @@ ColumnLayout {
                       dashed: true }
                 ]
                 emptyText: root.controller.hasLimiter ? "" : qsTr("This scenario has no limiter.")
+                visible: root.controller.hasLimiter
                 Layout.fillWidth: true
                 Layout.preferredHeight: Theme.chartHeight
             }
@@ -233,28 +270,6 @@ ColumnLayout {
                     { metric: ChartFeeder.LatencyP99, name: qsTr("p99"),
                       color: Theme.percentile99, decimals: 1 }
                 ]
-                Layout.fillWidth: true
-                Layout.preferredHeight: Theme.chartHeight
-            }
-            ChartPanel {
-                id: writerChart
-                objectName: "writerChart"
-                markers: root.controller.markers
-                feeder: root.feeder
-                controller: root.controller
-                title: qsTr("Writer buffer")
-                valueTitle: qsTr("KiB")
-                seriesSpecs: [
-                    { metric: ChartFeeder.WriterBufferedKiB, name: qsTr("buffered KiB"),
-                      color: Theme.writer, decimals: 1 },
-                    { metric: ChartFeeder.WriterBufferLine, name: qsTr("buffer size"),
-                      color: Theme.reference, dashed: true },
-                    { metric: ChartFeeder.WriterFlushesPerSecond, name: qsTr("flushes/s"),
-                      color: Theme.admitted, dotted: true, decimals: 1 },
-                    { metric: ChartFeeder.WriterDroppedPerSecond, name: qsTr("dropped/s"),
-                      color: Theme.rejected, decimals: 1 }
-                ]
-                emptyText: root.controller.hasWriter ? "" : qsTr("This scenario has no writer.")
                 Layout.fillWidth: true
                 Layout.preferredHeight: Theme.chartHeight
             }

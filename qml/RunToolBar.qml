@@ -113,8 +113,12 @@ ToolBar {
             Layout.fillWidth: true
         }
         Label {
-            text: qsTr("%1 s of %2 s").arg(Math.min(bar.elapsedSeconds, bar.durationSeconds).toFixed(1))
-                                      .arg(bar.durationSeconds.toFixed(1))
+            // After the load, the run goes on until every request has left the system.
+            text: bar.elapsedSeconds <= bar.durationSeconds
+                  ? qsTr("%1 s of %2 s").arg(bar.elapsedSeconds.toFixed(1))
+                                        .arg(bar.durationSeconds.toFixed(1))
+                  : qsTr("%1 s: %2 s of load, then draining").arg(bar.elapsedSeconds.toFixed(1))
+                                                            .arg(bar.durationSeconds.toFixed(1))
             font.family: "monospace"
         }
         ProgressBar {

@@ -37,7 +37,7 @@ QtObject {
     readonly property color rejected: dark ? "#f07070" : "#c23b3b"
     readonly property color busy: dark ? "#5cb8d6" : "#2a7fa8"
     readonly property color blocked: dark ? "#f0a457" : "#d9822b"
-    readonly property color dropped: dark ? "#d4a24a" : "#8a5a00"
+    readonly property color dropped: dark ? "#c49be8" : "#7b3fa6"  // purple, apart from rejected and retried
     readonly property color retried: dark ? "#f0a457" : "#d9822b"
     readonly property color percentile50: dark ? "#4fc48c" : "#2e8b57"
     readonly property color percentile95: dark ? "#f0a457" : "#d9822b"

@@ -126,9 +126,27 @@ void scheduleQuit(QQmlApplicationEngine& engine, const Options& options) {
     });
 }
 
+// Returns true when the command line only asks for the help or the version text.
+bool asksOnlyForText(int argc, char* argv[]) {
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" ||
+            arg == "--version") {
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
+    // Printing the help or the version needs no window, so it must not fail for want of a
+    // display: without one, Qt's default platform plugin aborts before the text is printed.
+    if (asksOnlyForText(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") &&
+        qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("goflow Studio"));
     QApplication::setOrganizationName(QStringLiteral("goflow"));

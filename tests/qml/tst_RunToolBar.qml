@@ -99,8 +99,10 @@ StudioTestCase {
     function test_progressText() {
         const bar = createBar({ elapsedSeconds: 3.2, durationSeconds: 10 });
         verify(findByText(bar, "3.2 s of 10.0 s") !== null, "progress text not shown");
+        // Past the load's end the run drains, and the text says so.
         bar.elapsedSeconds = 12.5;
-        verify(findByText(bar, "10.0 s of 10.0 s") !== null, "elapsed time not capped");
+        verify(findByText(bar, "12.5 s: 10.0 s of load, then draining") !== null,
+               "draining time not shown");
     }
 
     function test_speedBoxShowsInitialSpeed() {
