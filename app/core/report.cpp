@@ -18,12 +18,15 @@ QString count(std::uint64_t value) {
     return QString::number(value);
 }
 
-QString percentOf(std::uint64_t part, std::uint64_t whole) {
+// Returns "  (12.5 % of <what>)", or nothing when `whole` is 0. Attempt counts and request
+// counts have different wholes once clients retry, so the text names its whole.
+QString percentOf(std::uint64_t part, std::uint64_t whole, const QString& what) {
     if (whole == 0) {
         return {};
     }
-    return QStringLiteral("  (%1 %)")
-        .arg(100.0 * static_cast<double>(part) / static_cast<double>(whole), 0, 'f', 1);
+    return QStringLiteral("  (%1 % of %2)")
+        .arg(100.0 * static_cast<double>(part) / static_cast<double>(whole), 0, 'f', 1)
+        .arg(what);
 }
 
 }  // namespace
@@ -39,24 +42,29 @@ QString formatSummary(const goflow::sim::Scenario& scenario, const goflow::sim::
     out << "Simulated " << QString::number(seconds(s.load_duration), 'f', 1) << " s of load ("
         << QString::number(seconds(s.simulated), 'f', 1) << " s including drain), seed "
         << scenario.seed << "\n\n";
+    const QString attempts = QStringLiteral("attempts");
+    const QString requests = QStringLiteral("requests");
     row(QStringLiteral("Requests offered"), count(s.offered));
     if (s.retried > 0) {
         row(QStringLiteral("Retries"), count(s.retried));
     }
-    row(QStringLiteral("Admitted"), count(s.admitted) + percentOf(s.admitted, s.attempts));
+    row(QStringLiteral("Attempts admitted"),
+        count(s.admitted) + percentOf(s.admitted, s.attempts, attempts));
     row(QStringLiteral("Rejected by limiter"),
-        count(s.rejected_by_limiter) + percentOf(s.rejected_by_limiter, s.attempts));
+        count(s.rejected_by_limiter) + percentOf(s.rejected_by_limiter, s.attempts, attempts));
     row(QStringLiteral("Rejected by full queue"),
-        count(s.rejected_by_queue) + percentOf(s.rejected_by_queue, s.attempts));
+        count(s.rejected_by_queue) + percentOf(s.rejected_by_queue, s.attempts, attempts));
     if (s.timed_out > 0) {
         row(QStringLiteral("Timed out at the client"), count(s.timed_out));
     }
-    row(QStringLiteral("Completed"), count(s.completed) + percentOf(s.completed, s.offered));
+    row(QStringLiteral("Completed"),
+        count(s.completed) + percentOf(s.completed, s.offered, requests));
     if (s.failed > 0) {
-        row(QStringLiteral("Failed"), count(s.failed) + percentOf(s.failed, s.offered));
+        row(QStringLiteral("Failed"), count(s.failed) + percentOf(s.failed, s.offered, requests));
     }
     if (s.dropped > 0) {
-        row(QStringLiteral("Dropped"), count(s.dropped) + percentOf(s.dropped, s.offered));
+        row(QStringLiteral("Dropped"),
+            count(s.dropped) + percentOf(s.dropped, s.offered, requests));
     }
     if (s.wasted > 0) {
         row(QStringLiteral("Served after client gave up"), count(s.wasted));

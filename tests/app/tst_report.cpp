@@ -46,7 +46,7 @@ class TestReport : public QObject {
         const auto result = goflow::sim::simulate(s);
         const QString text = goflow::app::formatSummary(s, result.summary);
         QVERIFY2(text.contains(QRegularExpression("Requests offered\\s+400\\n")), qPrintable(text));
-        QVERIFY2(text.contains(QRegularExpression("Admitted\\s+109 ")), qPrintable(text));
+        QVERIFY2(text.contains(QRegularExpression("Attempts admitted\\s+109 ")), qPrintable(text));
         QVERIFY2(text.contains(QRegularExpression("Rejected by limiter\\s+291 ")),
                  qPrintable(text));
         QVERIFY(text.contains(QLatin1String("Latency p50 / p95 / p99")));
