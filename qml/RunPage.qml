@@ -246,7 +246,7 @@ ColumnLayout {
                     { metric: ChartFeeder.StationLatencyP99, name: qsTr("p99"),
                       color: Theme.percentile99, decimals: 1 },
                     { metric: ChartFeeder.StationMeanWait, name: qsTr("mean wait in queue"),
-                      color: Theme.queue, dotted: true, decimals: 1 },
+                      color: Theme.wait, dotted: true, decimals: 1 },
                     { theory: root.theory, line: TheoryModel.MeanWait,
                       name: qsTr("theory: mean wait"), color: Theme.theory, dashed: true,
                       decimals: 1 }

@@ -42,6 +42,7 @@ QtObject {
     readonly property color percentile50: dark ? "#4fc48c" : "#2e8b57"
     readonly property color percentile95: dark ? "#f0a457" : "#d9822b"
     readonly property color percentile99: dark ? "#f07070" : "#c23b3b"
+    readonly property color wait: dark ? "#6fa2f7" : "#2f6fde"  // blue, apart from the percentiles
     readonly property color cursor: text
     readonly property color writer: dark ? "#c792ea" : "#8e44ad"
     readonly property color theory: dark ? "#9aa4b0" : "#5b6470"
