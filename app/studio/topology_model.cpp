@@ -352,11 +352,11 @@ void TopologyModel::select(int row) {
     emit selectionStateChanged();
 }
 
-template <typename Edit>
-QString TopologyModel::insertRowByEdit(int row, Edit&& edit) {
+int TopologyModel::addRowByEdit(int row, const QString& failure,
+                                const std::function<QString(Scenario&)>& change) {
     m_structuralEdit = true;
     beginInsertRows(QModelIndex(), row, row);
-    const QString reason = edit();
+    const QString reason = m_document->edit(change);
     rebuild();
     endInsertRows();
     m_structuralEdit = false;
@@ -365,8 +365,16 @@ QString TopologyModel::insertRowByEdit(int row, Edit&& edit) {
         beginRemoveRows(QModelIndex(), row, row);
         rebuild();
         endRemoveRows();
+        setError(failure.arg(reason));
+        return -1;
     }
-    return reason;
+    if (m_selected >= row) {
+        ++m_selected;
+    }
+    clearError();
+    select(row);
+    emit selectionStateChanged();
+    return row;
 }
 
 template <typename Edit>
@@ -406,23 +414,10 @@ int TopologyModel::addLimiter(int classIndex, const QString& type) {
     const int position =
         static_cast<int>(s.classes[static_cast<std::size_t>(classIndex)].limiters.size());
     const int row = rowOf({ElementKind::Client, classIndex, 0}) + 1 + position;
-    const QString reason = insertRowByEdit(row, [&] {
-        return m_document->edit([&](Scenario& copy) {
-            copy.classes[static_cast<std::size_t>(classIndex)].limiters.push_back(limiter);
-            return QString();
-        });
+    return addRowByEdit(row, tr("Cannot add the limiter: %1"), [&](Scenario& copy) {
+        copy.classes[static_cast<std::size_t>(classIndex)].limiters.push_back(limiter);
+        return QString();
     });
-    if (!reason.isEmpty()) {
-        setError(tr("Cannot add the limiter: %1").arg(reason));
-        return -1;
-    }
-    if (m_selected >= row) {
-        ++m_selected;
-    }
-    clearError();
-    select(row);
-    emit selectionStateChanged();
-    return row;
 }
 
 int TopologyModel::addStage() {
@@ -436,23 +431,10 @@ int TopologyModel::addStage() {
     stage.queue_capacity = 16;
     stage.service_time.kind = goflow::sim::Distribution::Kind::exponential;
     stage.service_time.mean = std::chrono::milliseconds(20);
-    const QString reason = insertRowByEdit(row, [&] {
-        return m_document->edit([&](Scenario& copy) {
-            copy.stages.push_back(stage);
-            return QString();
-        });
+    return addRowByEdit(row, tr("Cannot add a stage: %1"), [&](Scenario& copy) {
+        copy.stages.push_back(stage);
+        return QString();
     });
-    if (!reason.isEmpty()) {
-        setError(tr("Cannot add a stage: %1").arg(reason));
-        return -1;
-    }
-    if (m_selected >= row) {
-        ++m_selected;
-    }
-    clearError();
-    select(row);
-    emit selectionStateChanged();
-    return row;
 }
 
 int TopologyModel::addWriter() {
@@ -469,21 +451,14 @@ int TopologyModel::addWriter() {
     writer.write_time.kind = goflow::sim::Distribution::Kind::constant;
     writer.write_time.mean = std::chrono::milliseconds(5);
     const int row = rowCount();
-    const QString reason = insertRowByEdit(row, [&] {
-        return m_document->edit([&](Scenario& copy) {
-            copy.writer = writer;
-            return QString();
-        });
+    const int added = addRowByEdit(row, tr("Cannot add a writer: %1"), [&](Scenario& copy) {
+        copy.writer = writer;
+        return QString();
     });
-    if (!reason.isEmpty()) {
-        setError(tr("Cannot add a writer: %1").arg(reason));
-        return -1;
+    if (added >= 0) {
+        emit hasWriterChanged();
     }
-    clearError();
-    select(row);
-    emit selectionStateChanged();
-    emit hasWriterChanged();
-    return row;
+    return added;
 }
 
 QString TopologyModel::check(const std::function<QString(Scenario&)>& change) const {
@@ -508,16 +483,11 @@ int TopologyModel::addClass() {
     }
     // The new client goes after the last class's limiters, which is just before the pool.
     const int row = rowOf({ElementKind::Pool, -1, 0});
-    const QString reason = insertRowByEdit(row, [&] { return m_document->edit(change); });
-    Q_ASSERT(reason.isEmpty());
-    if (m_selected >= row) {
-        ++m_selected;
-    }
-    clearError();
-    select(row);
+    // check() accepted the change, so the edit cannot fail.
+    const int clientRow = addRowByEdit(row, tr("Cannot add a request class: %1"), change);
+    Q_ASSERT(clientRow == row);
     emit dataChanged(index(0), index(rowCount() - 1));
-    emit selectionStateChanged();
-    return row;
+    return clientRow;
 }
 
 QString TopologyModel::classRemovalProblem(int classIndex) const {

@@ -115,11 +115,13 @@ class TopologyModel : public QAbstractListModel {
 
   private:
     void rebuild();
-    // Run `edit` as the insertion of `row` or the removal of rows `first` to `last`, so that
-    // views see the rows come and go. `edit` edits the document and returns the document's
-    // reason for rejecting the edit, empty when applied. A rejected insertion removes the row.
-    template <typename Edit>
-    QString insertRowByEdit(int row, Edit&& edit);
+    // Applies `change` to the document as the insertion of `row`, so that views see the row
+    // appear, and selects it. A rejected change removes the row again, sets errorMessage to
+    // `failure` with the reason as %1, and returns -1. Returns the row otherwise.
+    int addRowByEdit(int row, const QString& failure,
+                     const std::function<QString(goflow::sim::Scenario&)>& change);
+    // Runs `edit`, which edits the document and returns its reason for rejecting the edit
+    // (empty when applied), as the removal of rows `first` to `last`.
     template <typename Edit>
     QString removeRowsByEdit(int first, int last, Edit&& edit);
     bool removeWriter(int row);
