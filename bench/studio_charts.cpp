@@ -461,11 +461,11 @@ void BM_HourReplayRss(benchmark::State& state) {
         ChartFeeder feeder;
         feeder.setController(&controller);
         struct Reading {
-            double seconds;  // virtual time
-            double mib;      // resident set size
-            double heapMib;  // bytes handed out by malloc
-            int recorded;    // samples the run has recorded
-            int kept;        // samples the controller keeps
+            double seconds;       // virtual time
+            double mib;           // resident set size
+            double heapMib;       // bytes handed out by malloc
+            int samplesRecorded;  // by the run so far
+            int samplesKept;      // by the controller
         };
         std::vector<Reading> readings;
         double nextReading = 0;
@@ -492,7 +492,8 @@ void BM_HourReplayRss(benchmark::State& state) {
         std::fprintf(stderr, "virtual s   RSS MiB   heap MiB   samples recorded   samples kept\n");
         for (const Reading& reading : readings) {
             std::fprintf(stderr, "%9.0f   %7.1f   %8.1f   %16d   %12d\n", reading.seconds,
-                         reading.mib, reading.heapMib, reading.recorded, reading.kept);
+                         reading.mib, reading.heapMib, reading.samplesRecorded,
+                         reading.samplesKept);
         }
         const std::size_t sampleBytes = sampleHeapBytes(controller.samples());
         std::fprintf(
@@ -515,7 +516,7 @@ void BM_HourReplayRss(benchmark::State& state) {
             }
         }
         const Reading& runEnd = readings[readings.size() - 2];
-        const int samplesBetween = std::max(1, runEnd.recorded - at20->recorded);
+        const int samplesBetween = std::max(1, runEnd.samplesRecorded - at20->samplesRecorded);
         state.counters["rss_20min_MiB"] = at20->mib;
         state.counters["rss_60min_MiB"] = runEnd.mib;
         state.counters["rss_after_frame_MiB"] = readings.back().mib;

@@ -85,7 +85,7 @@ class LiveSession : public QObject {
     [[nodiscard]] QString errorString() const { return m_error; }
 
   signals:
-    // As SimulationRunner::samplesAppended: run-wide indices, never more than the window holds
+    // As SimulationRunner::samplesAppended: run-wide indices, never more than the window keeps
     // at once, count 0 when only the totals changed.
     void samplesAppended(int first, int count);
     void stateChanged(goflow::app::LiveSession::State state);

@@ -18,15 +18,15 @@ QString count(std::uint64_t value) {
     return QString::number(value);
 }
 
-// Returns "  (12.5 % of <what>)", or nothing when `whole` is 0. Attempt counts and request
-// counts have different wholes once clients retry, so the text names its whole.
-QString percentOf(std::uint64_t part, std::uint64_t whole, const QString& what) {
+// Returns "  (12.5 % of <wholeName>)", or nothing when `whole` is 0. Attempt counts and
+// request counts have different wholes once clients retry, so the text names its whole.
+QString percentOf(std::uint64_t part, std::uint64_t whole, const QString& wholeName) {
     if (whole == 0) {
         return {};
     }
     return QStringLiteral("  (%1 % of %2)")
         .arg(100.0 * static_cast<double>(part) / static_cast<double>(whole), 0, 'f', 1)
-        .arg(what);
+        .arg(wholeName);
 }
 
 }  // namespace

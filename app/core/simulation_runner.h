@@ -89,7 +89,7 @@ class SimulationRunner : public QObject {
   signals:
     // Samples `first` to `first + count - 1` (run-wide indices) were appended. A batch larger
     // than the window arrives as several signals, so a slot that reads the new samples each
-    // time sees every sample. count is 0 when only the totals changed, and after a new start()
+    // time reads every sample. count is 0 when only the totals changed, and after a new start()
     // first is 0 as well.
     void samplesAppended(int first, int count);
     void stateChanged(goflow::app::SimulationRunner::State state);

@@ -126,7 +126,7 @@ void scheduleQuit(QQmlApplicationEngine& engine, const Options& options) {
     });
 }
 
-// Returns true when the command line only asks for the help or the version text.
+// Returns true when the command line requests only the help or the version text.
 bool asksOnlyForText(int argc, char* argv[]) {
     for (int i = 1; i < argc; ++i) {
         const QByteArray arg(argv[i]);

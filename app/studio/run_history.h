@@ -49,8 +49,8 @@ class RunHistory : public QAbstractListModel {
     };
     Q_ENUM(Role)
 
-    // Each run holds the samples the controller kept when it finished, at most
-    // goflow::app::SampleWindow::kDefaultCapacity, so a full history holds at most 200,000.
+    // Each run keeps the samples the controller kept when it finished, at most
+    // goflow::app::SampleWindow::kDefaultCapacity, so a full history keeps at most 200,000.
     static constexpr int kCapacity = 20;
 
     explicit RunHistory(QObject* parent = nullptr);

@@ -322,8 +322,8 @@ void TheoryModel::scan(const goflow::app::SampleWindow& samples) {
         m_lastTime = t;
         ++m_samples;
         m_queueSum += s.queue_depth;
-        // A worker that holds a finished item for a full next stage is occupied as much as one
-        // that serves, so both count towards the measured utilisation.
+        // A worker that keeps a finished item until the full next stage takes it is as occupied
+        // as one that serves, so both count towards the measured utilisation.
         m_busySum += s.busy_workers + (s.stations.empty() ? 0 : s.stations.front().blocked);
         m_attempts += static_cast<double>(s.offered) + s.retried;
         m_rejectedByQueue += s.rejected_by_queue;

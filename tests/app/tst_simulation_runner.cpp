@@ -244,7 +244,7 @@ class TestSimulationRunner : public QObject {
         QVERIFY(contiguous);
         QVERIFY(withinWindow);
         QCOMPARE(nextIndex, expected.samples.size());
-        // A slot that reads each piece as it arrives sees every sample.
+        // A slot that reads each piece as it arrives reads every sample.
         QCOMPARE(admitted, expected.summary.admitted);
         QCOMPARE(runner.samples().size(), capacity);
         QCOMPARE(runner.samples().endIndex(), expected.samples.size());

@@ -444,7 +444,7 @@ class TestStudioModels : public QObject {
         QVERIFY(std::abs(feeder.timeStart() - 5.1) < 1e-9);
         QVERIFY(std::abs(feeder.timeSpan() - 0.1 * count) < 1e-9);
 
-        // The cursor cannot go before the oldest sample kept, and stands on it.
+        // The cursor cannot go before the oldest sample kept, so it moves to that sample.
         controller.setCursorSeconds(0.1);
         QVERIFY(std::abs(controller.cursorSeconds() - 5.1) < 1e-9);
         QCOMPARE(controller.cursorIndex(), 50);

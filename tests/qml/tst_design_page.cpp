@@ -234,7 +234,7 @@ class TestDesignPage : public QObject {
         QVERIFY(title != nullptr);
         QTRY_VERIFY(title->property("text").toString().startsWith(QStringLiteral("● ")));
 
-        // The added class counts as an unsaved change: New asks first, and Cancel keeps it.
+        // The added class counts as an unsaved change: New prompts first, and Cancel keeps it.
         QObject* prompt = window->findChild<QObject*>(QStringLiteral("unsavedDialog"));
         QVERIFY(prompt != nullptr);
         QVERIFY(QMetaObject::invokeMethod(page, "newDocument"));

@@ -244,16 +244,16 @@ class TestEngine : public QObject {
     void takenSamplesAddUpToOneShot() {
         const auto one_shot = goflow::sim::simulate(burst_scenario(5));
         Engine engine(burst_scenario(5));
-        std::vector<goflow::sim::Sample> taken;
+        std::vector<goflow::sim::Sample> takenSamples;
         for (Duration t = 0ms; !engine.finished(); t += 370ms) {
             engine.run_until(t);
             auto piece = engine.take_samples();
             QVERIFY(engine.samples().empty());
-            taken.insert(taken.end(), piece.begin(), piece.end());
-            QCOMPARE(engine.sample_count(), taken.size());
+            takenSamples.insert(takenSamples.end(), piece.begin(), piece.end());
+            QCOMPARE(engine.sample_count(), takenSamples.size());
         }
         QVERIFY(engine.take_samples().empty());
-        QVERIFY(same_samples(taken, one_shot.samples));
+        QVERIFY(same_samples(takenSamples, one_shot.samples));
         QCOMPARE(engine.sample_count(), one_shot.samples.size());
         // Taking samples changes no total.
         QCOMPARE(engine.summary().completed, one_shot.summary.completed);

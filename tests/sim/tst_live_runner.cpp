@@ -145,9 +145,9 @@ class TestLiveRunner : public QObject {
         QVERIFY(runner.samples_from(all.size() + 7).empty());
 
         // Taking the samples hands over the same ones and leaves none behind.
-        const auto taken = runner.take_samples();
-        QCOMPARE(taken.size(), all.size());
-        QCOMPARE(taken.back().time, all.back().time);
+        const auto takenSamples = runner.take_samples();
+        QCOMPARE(takenSamples.size(), all.size());
+        QCOMPARE(takenSamples.back().time, all.back().time);
         QVERIFY(runner.samples().empty());
         QVERIFY(runner.take_samples().empty());
         QVERIFY(runner.samples_from(0).empty());

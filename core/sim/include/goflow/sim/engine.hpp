@@ -181,8 +181,8 @@ class Engine {
     [[nodiscard]] const Scenario& scenario() const;
     // The samples recorded and not yet taken with take_samples(), oldest first.
     [[nodiscard]] const std::vector<Sample>& samples() const;
-    // Moves out the samples that samples() holds and stops keeping them. A caller that keeps a
-    // bounded window of its own calls this as it goes, so a long run does not hold every sample
+    // Moves out the samples that samples() contains and stops keeping them. A caller that keeps a
+    // bounded window of its own calls this as it goes, so a long run does not keep every sample
     // twice.
     [[nodiscard]] std::vector<Sample> take_samples();
     // Number of samples recorded since the start of the run, taken or not.
