@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include "report.h"
+#include "writer_scenario.h"
 
 using namespace std::chrono_literals;
 
@@ -13,22 +14,6 @@ goflow::sim::Scenario smallScenario() {
         "load": {"arrivals": "even", "phases": [{"rate": 40, "duration_s": 10}]},
         "limiters": [{"type": "token_bucket", "rate": 10, "burst": 10}],
         "pool": {"workers": 100, "service_time": {"distribution": "constant", "mean_ms": 1}}})");
-    if (!s) {
-        qFatal("%s", s.error().message.c_str());
-    }
-    return *s;
-}
-
-// A fail-policy writer too slow for its load: of 20 records, 3 are dropped and 6 flushes write
-// the rest (tests/sim/tst_sim_writer.cpp works out the timeline).
-goflow::sim::Scenario writerScenario() {
-    auto s = goflow::sim::load_scenario(R"({
-        "version": 1, "name": "writer test",
-        "load": {"arrivals": "even", "phases": [{"rate": 100, "duration_s": 0.2}]},
-        "pool": {"workers": 1000, "service_time": {"distribution": "constant", "mean_ms": 1}},
-        "writer": {"name": "log", "buffer_bytes": 300, "record_bytes": 100,
-                   "flush_interval_ms": 1000, "full_policy": "fail",
-                   "write_time": {"distribution": "constant", "mean_ms": 37.3}}})");
     if (!s) {
         qFatal("%s", s.error().message.c_str());
     }
